@@ -1,0 +1,95 @@
+"""The ``pelvio`` command line.
+
+Human-readable text by default, one JSON document with ``--json``. A user error is one line on
+stderr and exit status 2, never a traceback. Each feature adds its commands through a
+``register(app)`` function in its own ``cli`` module.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import click
+import typer
+
+from pelvio import __version__
+from pelvio.errors import PelvioError
+
+__all__ = ["app", "emit", "fail", "main"]
+
+app = typer.Typer(
+    name="pelvio",
+    help="Pelvic floor muscle training with biofeedback.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def emit(data: Any, *, as_json: bool, human: Callable[[Any], str] | None = None) -> None:
+    """Print ``data`` as JSON, or through ``human`` as readable text."""
+    if as_json or human is None:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        typer.echo(human(data))
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one error line and return the Exit to raise (status 2)."""
+    typer.echo(f"pelvio: error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"pelvio {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Pelvio: pelvic floor muscle training with biofeedback."""
+
+
+def _register_features() -> None:
+    from pelvio.accounts import cli as accounts_cli
+    from pelvio.server import cli as server_cli
+
+    for feature in (server_cli, accounts_cli):
+        feature.register(app)
+
+
+_register_features()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``pelvio`` script."""
+    try:
+        status = app(args=argv, standalone_mode=False)
+    except PelvioError as exc:
+        typer.echo(f"pelvio: error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("pelvio: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    if isinstance(status, int) and status:
+        sys.exit(status)
