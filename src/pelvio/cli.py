@@ -7,10 +7,8 @@ stderr and exit status 2, never a traceback. Each feature adds its commands thro
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import click
 import typer
@@ -18,7 +16,7 @@ import typer
 from pelvio import __version__
 from pelvio.errors import PelvioError
 
-__all__ = ["app", "emit", "fail", "main"]
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     name="pelvio",
@@ -27,23 +25,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-
-
-def emit(data: Any, *, as_json: bool, human: Callable[[Any], str] | None = None) -> None:
-    """Print ``data`` as JSON, or through ``human`` as readable text."""
-    if as_json or human is None:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
-    else:
-        typer.echo(human(data))
-
-
-def fail(message: str) -> typer.Exit:
-    """Print one error line and return the Exit to raise (status 2)."""
-    typer.echo(f"pelvio: error: {message}", err=True)
-    return typer.Exit(code=2)
-
 
 def _version_callback(value: bool) -> None:
     if value:
