@@ -26,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"pelvio {__version__}")

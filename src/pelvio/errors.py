@@ -8,7 +8,7 @@ Every error Pelvio raises on purpose derives from :class:`PelvioError`::
     │   └── FileFormatError   a file that cannot be read (names the file, line and field)
     ├── NotFoundError         no such record, or a record this user may not see
     ├── AuthenticationError   not logged in, or wrong credentials
-    ├── PermissionDenied      logged in, but the role does not allow the action
+    ├── PermissionDeniedError      logged in, but the role does not allow the action
     ├── ConflictError         the action clashes with stored state
     ├── RateLimitedError      too many attempts; try again later
     ├── ConfigurationError    settings that cannot be used (refused at start)
@@ -32,7 +32,7 @@ __all__ = [
     "InputError",
     "NotFoundError",
     "PelvioError",
-    "PermissionDenied",
+    "PermissionDeniedError",
     "RateLimitedError",
     "SignalError",
 ]
@@ -99,7 +99,7 @@ class AuthenticationError(PelvioError):
     """Not logged in, or the credentials do not match."""
 
 
-class PermissionDenied(PelvioError):
+class PermissionDeniedError(PelvioError):
     """The user is known but the role does not allow this action."""
 
 

@@ -17,7 +17,7 @@ from pelvio.errors import ConfigurationError
 
 __all__ = ["DEV_SECRET_KEY", "Settings", "get_settings", "load_settings"]
 
-DEV_SECRET_KEY = "development-only-secret-do-not-use-in-production"
+DEV_SECRET_KEY = "development-only-secret-do-not-use-in-production"  # noqa: S105
 
 Environment = Literal["development", "test", "production"]
 
