@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 export PELVIO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lint typecheck unit browser-deps bench lock clean help
+.PHONY: messages run test install install-dev lint typecheck unit browser-deps bench lock clean help
 
 help:
 	@echo "make run    serve Pelvio with demo data at http://127.0.0.1:8000 (SQLite under ./var/)"
@@ -71,3 +71,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k N_ -k ngettext:1,2 --no-location \
+	  --sort-output --project Pelvio -o var/messages.pot src
+	$(BIN)/pybabel update --no-fuzzy-matching -i var/messages.pot -d src/pelvio/locale -l nl

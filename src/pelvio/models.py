@@ -1,0 +1,12 @@
+"""Every table of Pelvio, imported in one place so the metadata is complete for migrations."""
+
+from pelvio.accounts.tables import (
+    AccessLog,
+    Clinic,
+    LoginFailure,
+    TherapistPatient,
+    User,
+    WebSession,
+)
+
+__all__ = ["AccessLog", "Clinic", "LoginFailure", "TherapistPatient", "User", "WebSession"]

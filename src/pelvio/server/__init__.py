@@ -1,0 +1,1 @@
+"""Running Pelvio: the web server and the database schema."""

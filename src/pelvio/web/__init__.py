@@ -1,0 +1,1 @@
+"""The web shell: templates, translations, CSRF, errors and request dependencies."""
