@@ -77,8 +77,8 @@ def login(
         previous_token=request.cookies.get(SESSION_COOKIE),
     )
     db.commit()
-    response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
+    redirect = RedirectResponse("/", status_code=303)
+    redirect.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=settings.session_max_age_s,
@@ -86,8 +86,8 @@ def login(
         samesite="lax",
         secure=settings.cookies_secure,
     )
-    response.set_cookie(LOCALE_COOKIE, user.locale, samesite="lax", secure=settings.cookies_secure)
-    return response
+    redirect.set_cookie(LOCALE_COOKIE, user.locale, samesite="lax", secure=settings.cookies_secure)
+    return redirect
 
 
 @router.post("/logout")

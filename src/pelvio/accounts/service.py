@@ -97,9 +97,9 @@ def create_user(
         clinic_id=clinic.id if clinic else None,
         locale=locale,
     )
-    db.add(user)
     try:
         with db.begin_nested():
+            db.add(user)
             db.flush()
     except IntegrityError as exc:
         raise ConflictError("an account with this e-mail address exists already") from exc
