@@ -46,9 +46,10 @@ def _root(
 
 def _register_features() -> None:
     from pelvio.accounts import cli as accounts_cli
+    from pelvio.pathway import cli as pathway_cli
     from pelvio.server import cli as server_cli
 
-    for feature in (server_cli, accounts_cli):
+    for feature in (server_cli, accounts_cli, pathway_cli):
         feature.register(app)
 
 
