@@ -208,8 +208,11 @@ def explain_text(doc: dict[str, Any], lang: Lang = "nl") -> str:
         return _HEADINGS[key].in_(lang)
 
     lines = [f"{h('title')} ({h('start')} {doc['start_date']})", ""]
-    if doc["seek_care_now"]:
-        lines += [f"!! {h('seek')}", f"   {doc['seek_care_now']['text'][lang]}", ""]
+    seek = doc["seek_care_now"]
+    if seek:
+        lines += [f"!! {h('seek')}", f"   {seek['text'][lang]}"]
+        lines.append(f"   {h('based_on')}: " + " / ".join(e[lang] for e in seek["evidence"]))
+        lines += [f"   {h('source')}: {_src_line(seek['sources'])}", ""]
     lines.append(h("classification"))
     if not doc["classification"]:
         lines.append(f"- {h('none')}")
@@ -228,9 +231,10 @@ def explain_text(doc: dict[str, Any], lang: Lang = "nl") -> str:
     if plan["held_back"]:
         lines += ["", h("held")]
         lines += [f"- {r['reason'][lang]} [{r['rule']}]" for r in plan["held_back"]]
-    if plan["advice"]:
+    advice = [a for a in plan["advice"] if a["kind"] != "seek-care-now"]
+    if advice:
         lines += ["", h("advice")]
-        for a in plan["advice"]:
+        for a in advice:
             due = f" ({h('from')} {a['due']})" if a["due"] else ""
             lines.append(f"- [{_KIND_LABEL[a['kind']].in_(lang)}]{due} {a['text'][lang]}")
             lines.append(f"  {h('source')}: {_src_line(a['sources'])}")
