@@ -1,0 +1,74 @@
+"""Training: programmes as data, their timelines, progression, adherence and reminders.
+
+Pure domain code (no web framework, no database, no file I/O except in ``library`` and
+``cli``). The web session player and its storage build on this API:
+
+* :data:`PROGRAMMES`, :func:`get_programme` - the five home programmes (clinical.md §1).
+* :func:`build_timeline`, :func:`cue_at`, :func:`target_at`, :func:`programme_document` - a
+  level as timed cues for the session player and biofeedback templates.
+* :func:`assess_progression` - when to step up a level, with the reason in nl and en.
+* :func:`count_adherence`, :func:`week_view`, :func:`local_date`, :func:`day_bounds` -
+  sessions per local calendar day against the plan, streaks, the week Monday to Sunday.
+* :func:`reminder_calendar` - the reminder times as an iCalendar feed.
+* :func:`voiding_interval_min`, :func:`voiding_times` - the bladder-training schedule.
+* :func:`screen_electrostimulation`, :func:`assign_electrostimulation` and the
+  electrostimulation and balloon data model - therapist-prescribed modalities.
+"""
+
+from __future__ import annotations
+
+from pelvio.training.model import (
+    ACTIONS,
+    POSITION_TEXT,
+    POSITIONS,
+    Action,
+    Block,
+    Bound,
+    Level,
+    Locale,
+    Position,
+    Programme,
+    Pulse,
+    Step,
+    Text,
+)
+from pelvio.training.programmes import (
+    PROGRAMME_IDS,
+    PROGRAMMES,
+    get_programme,
+)
+from pelvio.training.timeline import (
+    Cue,
+    PulseCue,
+    Timeline,
+    build_timeline,
+    cue_at,
+    programme_document,
+    target_at,
+)
+
+__all__ = [
+    "ACTIONS",
+    "POSITIONS",
+    "POSITION_TEXT",
+    "PROGRAMMES",
+    "PROGRAMME_IDS",
+    "Action",
+    "Block",
+    "Bound",
+    "Cue",
+    "Level",
+    "Locale",
+    "Position",
+    "Programme",
+    "Pulse",
+    "PulseCue",
+    "Step",
+    "Text",
+    "Timeline",
+    "build_timeline",
+    "cue_at",
+    "get_programme",
+    "programme_document",
+    "target_at",
+]
