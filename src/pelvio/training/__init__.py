@@ -17,6 +17,17 @@ Pure domain code (no web framework, no database, no file I/O except in ``library
 
 from __future__ import annotations
 
+from pelvio.training.adherence import (
+    AdherenceReport,
+    DayCount,
+    DayStatus,
+    SessionLogEntry,
+    TrainingPlan,
+    count_adherence,
+    day_bounds,
+    local_date,
+    week_view,
+)
 from pelvio.training.model import (
     ACTIONS,
     POSITION_TEXT,
@@ -37,6 +48,12 @@ from pelvio.training.programmes import (
     PROGRAMMES,
     get_programme,
 )
+from pelvio.training.progression import (
+    DEFAULT_PROGRESSION_RULE,
+    ProgressionDecision,
+    ProgressionRule,
+    assess_progression,
+)
 from pelvio.training.timeline import (
     Cue,
     PulseCue,
@@ -49,26 +66,39 @@ from pelvio.training.timeline import (
 
 __all__ = [
     "ACTIONS",
+    "DEFAULT_PROGRESSION_RULE",
     "POSITIONS",
     "POSITION_TEXT",
     "PROGRAMMES",
     "PROGRAMME_IDS",
     "Action",
+    "AdherenceReport",
     "Block",
     "Bound",
     "Cue",
+    "DayCount",
+    "DayStatus",
     "Level",
     "Locale",
     "Position",
     "Programme",
+    "ProgressionDecision",
+    "ProgressionRule",
     "Pulse",
     "PulseCue",
+    "SessionLogEntry",
     "Step",
     "Text",
     "Timeline",
+    "TrainingPlan",
+    "assess_progression",
     "build_timeline",
+    "count_adherence",
     "cue_at",
+    "day_bounds",
     "get_programme",
+    "local_date",
     "programme_document",
     "target_at",
+    "week_view",
 ]
