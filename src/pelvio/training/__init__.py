@@ -28,6 +28,13 @@ from pelvio.training.adherence import (
     local_date,
     week_view,
 )
+from pelvio.training.bladder import (
+    DEFAULT_VOIDING_SCHEDULE,
+    VoidingSchedule,
+    voiding_interval_min,
+    voiding_times,
+    weeks_to_target,
+)
 from pelvio.training.model import (
     ACTIONS,
     POSITION_TEXT,
@@ -54,6 +61,10 @@ from pelvio.training.progression import (
     ProgressionRule,
     assess_progression,
 )
+from pelvio.training.reminders import (
+    DEFAULT_REMINDER_TIMES,
+    reminder_calendar,
+)
 from pelvio.training.timeline import (
     Cue,
     PulseCue,
@@ -67,6 +78,8 @@ from pelvio.training.timeline import (
 __all__ = [
     "ACTIONS",
     "DEFAULT_PROGRESSION_RULE",
+    "DEFAULT_REMINDER_TIMES",
+    "DEFAULT_VOIDING_SCHEDULE",
     "POSITIONS",
     "POSITION_TEXT",
     "PROGRAMMES",
@@ -91,6 +104,7 @@ __all__ = [
     "Text",
     "Timeline",
     "TrainingPlan",
+    "VoidingSchedule",
     "assess_progression",
     "build_timeline",
     "count_adherence",
@@ -99,6 +113,10 @@ __all__ = [
     "get_programme",
     "local_date",
     "programme_document",
+    "reminder_calendar",
     "target_at",
+    "voiding_interval_min",
+    "voiding_times",
     "week_view",
+    "weeks_to_target",
 ]
