@@ -35,6 +35,20 @@ from pelvio.training.bladder import (
     voiding_times,
     weeks_to_target,
 )
+from pelvio.training.modalities import (
+    CONTRAINDICATIONS,
+    BalloonProtocol,
+    BalloonStep,
+    ContraindicationError,
+    ElectrostimulationAssignment,
+    ElectrostimulationParameters,
+    ModalitySessionLog,
+    ScreeningAnswers,
+    ScreeningFinding,
+    ScreeningResult,
+    assign_electrostimulation,
+    screen_electrostimulation,
+)
 from pelvio.training.model import (
     ACTIONS,
     POSITION_TEXT,
@@ -50,21 +64,14 @@ from pelvio.training.model import (
     Step,
     Text,
 )
-from pelvio.training.programmes import (
-    PROGRAMME_IDS,
-    PROGRAMMES,
-    get_programme,
-)
+from pelvio.training.programmes import PROGRAMME_IDS, PROGRAMMES, get_programme
 from pelvio.training.progression import (
     DEFAULT_PROGRESSION_RULE,
     ProgressionDecision,
     ProgressionRule,
     assess_progression,
 )
-from pelvio.training.reminders import (
-    DEFAULT_REMINDER_TIMES,
-    reminder_calendar,
-)
+from pelvio.training.reminders import DEFAULT_REMINDER_TIMES, reminder_calendar
 from pelvio.training.timeline import (
     Cue,
     PulseCue,
@@ -77,6 +84,7 @@ from pelvio.training.timeline import (
 
 __all__ = [
     "ACTIONS",
+    "CONTRAINDICATIONS",
     "DEFAULT_PROGRESSION_RULE",
     "DEFAULT_REMINDER_TIMES",
     "DEFAULT_VOIDING_SCHEDULE",
@@ -86,19 +94,28 @@ __all__ = [
     "PROGRAMME_IDS",
     "Action",
     "AdherenceReport",
+    "BalloonProtocol",
+    "BalloonStep",
     "Block",
     "Bound",
+    "ContraindicationError",
     "Cue",
     "DayCount",
     "DayStatus",
+    "ElectrostimulationAssignment",
+    "ElectrostimulationParameters",
     "Level",
     "Locale",
+    "ModalitySessionLog",
     "Position",
     "Programme",
     "ProgressionDecision",
     "ProgressionRule",
     "Pulse",
     "PulseCue",
+    "ScreeningAnswers",
+    "ScreeningFinding",
+    "ScreeningResult",
     "SessionLogEntry",
     "Step",
     "Text",
@@ -106,6 +123,7 @@ __all__ = [
     "TrainingPlan",
     "VoidingSchedule",
     "assess_progression",
+    "assign_electrostimulation",
     "build_timeline",
     "count_adherence",
     "cue_at",
@@ -114,6 +132,7 @@ __all__ = [
     "local_date",
     "programme_document",
     "reminder_calendar",
+    "screen_electrostimulation",
     "target_at",
     "voiding_interval_min",
     "voiding_times",
