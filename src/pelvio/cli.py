@@ -48,8 +48,9 @@ def _register_features() -> None:
     from pelvio.accounts import cli as accounts_cli
     from pelvio.pathway import cli as pathway_cli
     from pelvio.server import cli as server_cli
+    from pelvio.training import cli as training_cli
 
-    for feature in (server_cli, accounts_cli, pathway_cli):
+    for feature in (server_cli, accounts_cli, pathway_cli, training_cli):
         feature.register(app)
 
 
