@@ -39,11 +39,11 @@ run: install
 	PELVIO_ENV=development $(PELVIO) serve
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: install-dev
-	$(BIN)/mypy
+	$(BIN)/mypy src tests $(wildcard bench)
 
 browser-deps:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -46,11 +46,13 @@ def _root(
 
 def _register_features() -> None:
     from pelvio.accounts import cli as accounts_cli
+    from pelvio.diary import cli as diary_cli
+    from pelvio.measures import cli as measures_cli
     from pelvio.pathway import cli as pathway_cli
     from pelvio.server import cli as server_cli
     from pelvio.training import cli as training_cli
 
-    for feature in (server_cli, accounts_cli, pathway_cli, training_cli):
+    for feature in (server_cli, accounts_cli, pathway_cli, diary_cli, training_cli):
         feature.register(app)
 
 
@@ -70,7 +72,9 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("pelvio: aborted", err=True)
         sys.exit(130)
     except typer.TyperException as exc:
-        exc.show()  # type: ignore[attr-defined]
+        format_message = getattr(exc, "format_message", None)
+        message = format_message() if callable(format_message) else str(exc)
+        typer.echo(f"pelvio: error: {' '.join(str(message).split())}", err=True)
         sys.exit(getattr(exc, "exit_code", 2))
     except BrokenPipeError:
         sys.exit(0)

@@ -80,7 +80,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 def browser() -> Iterator[Browser]:
     executable = os.environ.get("PELVIO_CHROMIUM", "/usr/bin/chromium")
     if not Path(executable).exists():
-        pytest.fail(f"the browser tests need Debian's chromium at {executable}: apt-get install chromium")
+        pytest.fail(
+            f"the browser tests need Debian's chromium at {executable}: apt-get install chromium"
+        )
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield instance

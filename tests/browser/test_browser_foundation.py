@@ -51,7 +51,9 @@ def test_patient_cannot_open_another_patients_page(page: Page, live_server: Live
     shot(page, "patient-other-404")
 
 
-def test_wrong_password_shows_an_error_and_keeps_the_address(page: Page, live_server: LiveServer) -> None:
+def test_wrong_password_shows_an_error_and_keeps_the_address(
+    page: Page, live_server: LiveServer
+) -> None:
     log_in(page, live_server, DEMO_PATIENT.email, "not-the-password")
     expect(page.get_by_role("alert")).to_have_text("Het e-mailadres of wachtwoord klopt niet.")
     expect(page.get_by_label("E-mailadres")).to_have_value(DEMO_PATIENT.email)
