@@ -52,7 +52,7 @@ def _register_features() -> None:
     from pelvio.server import cli as server_cli
     from pelvio.training import cli as training_cli
 
-    for feature in (server_cli, accounts_cli, pathway_cli, diary_cli, training_cli):
+    for feature in (server_cli, accounts_cli, pathway_cli, diary_cli, measures_cli, training_cli):
         feature.register(app)
 
 
