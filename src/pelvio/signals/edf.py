@@ -34,10 +34,10 @@ import math
 import os
 import tempfile
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import BinaryIO, Final, Literal
 
 import edfio
 import numpy as np
@@ -53,6 +53,7 @@ __all__ = [
     "ChannelInfo",
     "Recording",
     "read_edf",
+    "write_atomically",
     "write_edf",
 ]
 
@@ -254,8 +255,8 @@ def write_edf(
             for a in sorted(events, key=lambda a: (a.onset_s, a.text))
         ],
     )
-    _write_atomically(target, edf)
-    return target
+    # edfio annotates its writer as taking io.BufferedWriter; any binary stream will do.
+    return write_atomically(target, edf.write)  # type: ignore[arg-type]
 
 
 def read_edf(
@@ -451,8 +452,21 @@ def _physical_range(row: NDArray[np.float64], index: int) -> tuple[float, float]
     return (-bound, bound)
 
 
-def _write_atomically(target: Path, edf: edfio.Edf) -> None:
-    directory = target.parent if str(target.parent) else Path(".")
+def write_atomically(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
+    """Create ``path`` through ``write(stream)`` so that it appears whole or not at all.
+
+    The bytes go to a hidden temporary file in the same folder (``.NAME.XXXX.part``, readable
+    only by its owner), are flushed to disk and then renamed over ``path``. If ``write`` fails
+    or the process is interrupted, the temporary file is removed and an existing ``path`` is
+    left as it was; a process killed outright leaves at most the hidden ``.part`` file.
+
+    Raises
+    ------
+    InputError
+        The folder does not exist or cannot be written.
+    """
+    target = Path(path)
+    directory = target.parent
     if not directory.is_dir():
         raise InputError(f"{target}: cannot write: the folder {directory} does not exist")
     try:
@@ -463,7 +477,7 @@ def _write_atomically(target: Path, edf: edfio.Edf) -> None:
         raise InputError(f"{target}: cannot write: {exc.strerror}") from exc
     try:
         with os.fdopen(handle, "wb") as stream:
-            edf.write(stream)
+            write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
@@ -473,6 +487,7 @@ def _write_atomically(target: Path, edf: edfio.Edf) -> None:
             raise InputError(f"{target}: cannot write: {exc.strerror}") from exc
         raise
     _sync_directory(directory)
+    return target
 
 
 def _sync_directory(directory: Path) -> None:
