@@ -200,9 +200,9 @@ REGISTRATION_FACTS: tuple[Statement, ...] = (
     Statement(
         "nl-registration-registers",
         Text(
-            "Je vindt geregistreerde bekkenfysiotherapeuten in het Centraal Kwaliteitsregister "
-            "(CKR) van het KNGF of in het deelregister bekkenfysiotherapie van de Stichting "
-            "Keurmerk Fysiotherapie (SKF).",
+            "Geregistreerde bekkenfysiotherapeuten staan in een van twee registers: het CKR "
+            "(Centraal Kwaliteitsregister, van het KNGF) of het register voor "
+            "bekkenfysiotherapeuten van SKF (Stichting Keurmerk Fysiotherapie).",
             "Registered pelvic physiotherapists are listed in the Central Quality Register "
             "(CKR) of the KNGF or in the pelvic physiotherapy sub-register of the SKF "
             "(Stichting Keurmerk Fysiotherapie).",

@@ -747,8 +747,8 @@ ADVICE_RULES: tuple[AdviceRule, ...] = (
         _condition("constipation", "overactive-floor"),
         "self-care",
         Text(
-            "Neem de tijd op het toilet. Zet je voeten op een krukje, leun wat naar voren en "
-            "adem uit. Niet persen bij het plassen. Ga naar het toilet als je aandrang voelt.",
+            "Neem de tijd op het toilet. Laat je voeten rusten op een krukje. Buig wat voorover "
+            "en adem uit. Niet persen bij het plassen. Ga naar het toilet als je aandrang voelt.",
             "Take your time on the toilet. Put your feet on a stool, lean forward a little and "
             "breathe out. Do not strain to pass urine. Go when you feel the urge.",
         ),
