@@ -11,6 +11,7 @@ from pelvio.errors import InputError
 from pelvio.pathway import (
     QUESTIONS,
     IntakeAnswers,
+    answers_from_form,
     answers_from_mapping,
     answers_to_mapping,
     intake,
@@ -184,3 +185,55 @@ def test_describe_evidence_quotes_options_and_statements() -> None:
         describe_evidence("complaints=nonsense")
     with pytest.raises(InputError, match="question_id"):
         describe_evidence("nonsense=1")
+
+
+# ---------------------------------------------------------------------------------------------
+# Posted HTML forms
+
+
+def test_form_values_are_converted_by_question_kind() -> None:
+    form = {
+        "csrf_token": ["abc"],
+        "country": ["BE"],
+        "sex": ["female"],
+        "age_years": [" 34 "],
+        "complaints": ["leak_effort", "pain"],
+        "complaint_duration": ["over_6_months"],
+        "red_flags": [],
+        "life_phases": ["postpartum"],
+        "weeks_since_birth": ["3"],
+        "bowel_movements_per_week": [""],
+        "hard_straining": ["no"],
+        "trouble_contracting_or_relaxing": ["on"],
+        "prefers_physiotherapist": ["false"],
+    }
+    a = answers_from_form(form)
+    assert a == IntakeAnswers(
+        sex="female",
+        age_years=34,
+        country="BE",
+        complaints=frozenset({"leak_effort", "pain"}),
+        complaint_duration="over_6_months",
+        life_phases=frozenset({"postpartum"}),
+        weeks_since_birth=3,
+        trouble_contracting_or_relaxing=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("form", "field_name"),
+    [
+        ({"sex": ["female"], "age_years": ["forty"]}, "age_years"),
+        ({"sex": ["female"], "age_years": ["４０"]}, "age_years"),
+        ({"sex": ["female"], "age_years": ["40", "41"]}, "age_years"),
+        ({"sex": ["female"], "age_years": ["40"], "hard_straining": ["maybe"]}, "hard_straining"),
+        ({"sex": [""], "age_years": ["40"]}, "sex"),
+        ({"sex": ["female"], "age_years": ["8"]}, "age_years"),
+        ({"sex": ["female"], "age_years": ["40"], "complaints": ["x"]}, "complaints"),
+        ({"sex": "female", "age_years": ["40"]}, "sex"),
+    ],
+)
+def test_bad_forms_name_the_field(form: dict[str, Any], field_name: str) -> None:
+    with pytest.raises(InputError) as info:
+        answers_from_form(form)
+    assert info.value.field == field_name

@@ -28,6 +28,7 @@ from pelvio.pathway.intake import (
     IntakeAnswers,
     Option,
     Question,
+    answers_from_form,
     answers_from_mapping,
     answers_to_mapping,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "Source",
     "Statement",
     "Text",
+    "answers_from_form",
     "answers_from_mapping",
     "answers_to_mapping",
     "assess_progress",

@@ -12,7 +12,7 @@ What is asked follows ``clinical.md`` sections 1-3 and the leaflets: the complai
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar, get_args
 
@@ -41,6 +41,7 @@ __all__ = [
     "RedFlag",
     "Sex",
     "TenseSign",
+    "answers_from_form",
     "answers_from_mapping",
     "answers_to_mapping",
     "describe_evidence",
@@ -580,3 +581,52 @@ def describe_evidence(ref: str) -> Text:
 def evidence_refs(field_name: str, values: Iterable[str]) -> tuple[str, ...]:
     """``("field=value", ...)`` for the sorted ``values``."""
     return tuple(f"{field_name}={v}" for v in sorted(values))
+
+
+_TRUE = frozenset({"yes", "true", "on", "1"})
+_FALSE = frozenset({"no", "false", "off", "0"})
+
+
+def answers_from_form(form: Mapping[str, Sequence[str]]) -> IntakeAnswers:
+    """Read intake answers from a posted HTML form generated from :data:`QUESTIONS`.
+
+    Parameters
+    ----------
+    form
+        Field name -> the list of submitted values (as a multi-dict gives them). Only question
+        ids are read; other fields (a CSRF token, a submit button) are ignored. An empty value
+        means "not answered"; a ``multi`` question sends one value per ticked box; a
+        ``boolean`` sends ``yes``/``no`` (also ``true``/``false``, ``on``/``off``, ``1``/``0``);
+        an ``integer`` sends digits.
+
+    Raises
+    ------
+    InputError
+        Naming the field, as :func:`answers_from_mapping` does.
+    """
+    check_type("form", form, Mapping)
+    data: dict[str, Any] = {}
+    for q in QUESTIONS:
+        raw = form.get(q.id)
+        if raw is None:
+            continue
+        values = [v.strip() for v in check_type(q.id, raw, (list, tuple)) if v.strip()]
+        if q.kind == "multi":
+            data[q.id] = values
+            continue
+        if len(values) > 1:
+            raise InputError(f"{q.id} takes one value, got {len(values)}", field=q.id)
+        if not values:
+            continue
+        value = values[0]
+        if q.kind == "integer":
+            if not value.isascii() or not value.lstrip("-").isdigit():
+                raise InputError(f"{q.id} must be a whole number, got {value!r}", field=q.id)
+            data[q.id] = int(value)
+        elif q.kind == "boolean":
+            if value.lower() not in _TRUE | _FALSE:
+                raise InputError(f"{q.id} must be yes or no, got {value!r}", field=q.id)
+            data[q.id] = value.lower() in _TRUE
+        else:
+            data[q.id] = value
+    return answers_from_mapping(data)
