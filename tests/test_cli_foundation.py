@@ -33,7 +33,8 @@ def test_upgrade_then_demo_then_demo_again(tmp_path: Path) -> None:
     env = environment(tmp_path)
     upgraded = run("db", "upgrade", "--json", env=env)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["from"] is None
+    assert json.loads(upgraded.stdout)["from"] == []
+    assert "0001" in json.loads(upgraded.stdout)["to"]
     assert (tmp_path / "pelvio.db").exists()
     again = run("db", "upgrade", "--json", env=env)
     assert json.loads(again.stdout)["from"] == json.loads(again.stdout)["to"]

@@ -85,9 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = resources.files("pelvio").joinpath("web", "static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
-    from pelvio.accounts.routes import router as accounts_router
+    from pelvio.features import feature_modules
     from pelvio.web.pages import router as pages_router
 
-    app.include_router(accounts_router)
     app.include_router(pages_router)
+    for routes in feature_modules("routes"):
+        app.include_router(routes.router)
     return app

@@ -2,7 +2,7 @@
 
 Human-readable text by default, one JSON document with ``--json``. A user error is one line on
 stderr and exit status 2, never a traceback. Each feature adds its commands through a
-``register(app)`` function in its own ``cli`` module.
+``register(app)`` function in its own ``cli`` module, found through :mod:`pelvio.features`.
 """
 
 from __future__ import annotations
@@ -45,14 +45,9 @@ def _root(
 
 
 def _register_features() -> None:
-    from pelvio.accounts import cli as accounts_cli
-    from pelvio.diary import cli as diary_cli
-    from pelvio.measures import cli as measures_cli
-    from pelvio.pathway import cli as pathway_cli
-    from pelvio.server import cli as server_cli
-    from pelvio.training import cli as training_cli
+    from pelvio.features import feature_modules
 
-    for feature in (server_cli, accounts_cli, pathway_cli, diary_cli, measures_cli, training_cli):
+    for feature in feature_modules("cli"):
         feature.register(app)
 
 

@@ -21,8 +21,8 @@ __all__ = [
     "Base",
     "UTCDateTime",
     "create_db_engine",
-    "current_revision",
-    "head_revision",
+    "current_revisions",
+    "head_revisions",
     "make_session_factory",
     "session_scope",
     "upgrade",
@@ -134,26 +134,26 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (default: the newest)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to ``revision`` (default: the newest of every feature's branch)."""
     from alembic import command
 
     command.upgrade(_alembic_config(engine), revision)
 
 
-def head_revision() -> str | None:
-    """The newest migration revision shipped with this version of Pelvio."""
+def head_revisions() -> frozenset[str]:
+    """The newest migration of each branch shipped with this version of Pelvio."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
-    return script.get_current_head()
+    return frozenset(script.get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None for an empty database."""
+def current_revisions(engine: Engine) -> frozenset[str]:
+    """The revisions the database is at (one per branch); empty for an empty database."""
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
-            return None
-        return MigrationContext.configure(connection).get_current_revision()
+            return frozenset()
+        return frozenset(MigrationContext.configure(connection).get_current_heads())

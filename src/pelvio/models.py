@@ -8,5 +8,8 @@ from pelvio.accounts.tables import (
     User,
     WebSession,
 )
+from pelvio.features import feature_modules
+
+TABLE_MODULES = feature_modules("tables")
 
 __all__ = ["AccessLog", "Clinic", "LoginFailure", "TherapistPatient", "User", "WebSession"]

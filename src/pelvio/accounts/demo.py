@@ -1,7 +1,8 @@
 """Demo data: a clinic, one therapist and two patients, with fixed demo logins.
 
 Only meant for trying Pelvio locally; ``pelvio serve`` prints these logins in development mode.
-Other features add history to the demo patients through :data:`DEMO_SEEDERS`.
+Other features add history to the demo patients through a ``seed(db, users)`` function in their
+own ``demo.py`` (see :mod:`pelvio.features`); ``users`` maps each demo e-mail to its account.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from sqlalchemy.orm import Session
 from pelvio.accounts import service
 from pelvio.accounts.roles import Role
 from pelvio.accounts.tables import User
+from pelvio.features import feature_modules
 from pelvio.settings import Settings
 
-__all__ = ["DEMO_ACCOUNTS", "DEMO_SEEDERS", "DemoAccount", "demo_logins", "load_demo"]
+__all__ = ["DEMO_ACCOUNTS", "DemoAccount", "demo_logins", "load_demo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +40,6 @@ DEMO_PATIENT_2 = DemoAccount(
     "kees@demo.pelvio.nl", "demo-patient2-2026", "Kees Bakker", Role.PATIENT
 )
 DEMO_ACCOUNTS = (DEMO_THERAPIST, DEMO_PATIENT, DEMO_PATIENT_2)
-
-DemoSeeder = Callable[[Session, dict[str, User]], None]
-DEMO_SEEDERS: list[DemoSeeder] = []
 
 
 def database_is_empty(db: Session) -> bool:
@@ -65,8 +64,11 @@ def load_demo(db: Session) -> dict[str, User]:
     therapist = users[DEMO_THERAPIST.email]
     service.link_patient(db, therapist=therapist, patient=users[DEMO_PATIENT.email])
     service.link_patient(db, therapist=therapist, patient=users[DEMO_PATIENT_2.email])
-    for seeder in DEMO_SEEDERS:
-        seeder(db, users)
+    for module in feature_modules("demo"):
+        seed: Callable[[Session, dict[str, User]], None] | None = getattr(module, "seed", None)
+        if seed is not None:
+            seed(db, users)
+    db.flush()
     return users
 
 

@@ -16,18 +16,20 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 @db_app.command("upgrade")
 def db_upgrade(as_json: JsonOption = False) -> None:
     """Create or migrate the database schema to this version of Pelvio."""
-    from pelvio.db import create_db_engine, current_revision, upgrade
+    from pelvio.db import create_db_engine, current_revisions, upgrade
     from pelvio.settings import get_settings
 
     settings = get_settings()
     engine = create_db_engine(settings.effective_database_url)
-    before = current_revision(engine)
+    before = sorted(current_revisions(engine))
     upgrade(engine)
-    after = current_revision(engine)
+    after = sorted(current_revisions(engine))
     emit(
         {"database": engine.url.render_as_string(hide_password=True), "from": before, "to": after},
         as_json=as_json,
-        human=lambda d: f"database at revision {d['to']} (was {d['from'] or 'empty'})",
+        human=lambda d: (
+            f"database at revision {', '.join(d['to'])} (was {', '.join(d['from']) or 'empty'})"
+        ),
     )
 
 
@@ -39,12 +41,12 @@ def serve(
     import uvicorn
 
     from pelvio.app import create_app
-    from pelvio.db import create_db_engine, current_revision, head_revision
+    from pelvio.db import create_db_engine, current_revisions, head_revisions
     from pelvio.settings import get_settings
 
     settings = get_settings()
     engine = create_db_engine(settings.effective_database_url)
-    if current_revision(engine) != head_revision():
+    if current_revisions(engine) != head_revisions():
         raise fail("the database schema is not up to date: run 'pelvio db upgrade' first")
     engine.dispose()
     if settings.env == "development":

@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 from contextvars import ContextVar
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Final
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+
+from pelvio.features import feature_dirs
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -42,13 +44,27 @@ def translations(locale: str) -> NullTranslations:
     """The translations for ``locale``; English is the identity."""
     if locale == "en":
         return NullTranslations()
-    po = resources.files("pelvio").joinpath("locale", locale, "LC_MESSAGES", "messages.po")
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    merged: Translations | None = None
+    for po in catalog_files(locale):
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        part = Translations(fp=buffer)
+        merged = part if merged is None else merged.merge(part)
+    return merged if merged is not None else NullTranslations()
+
+
+def catalog_files(locale: str) -> list[Path]:
+    """The shared catalog and each feature's own, for ``locale``."""
+    relative = ("locale", locale, "LC_MESSAGES", "messages.po")
+    shared = Path(__file__).parent.parent.joinpath(*relative)
+    return [
+        path
+        for path in [shared, *(d / "messages.po" for d in feature_dirs(*relative[:-1]))]
+        if path.is_file()
+    ]
 
 
 def N_(message: str) -> str:  # noqa: N802  (the gettext convention for a deferred message)

@@ -14,6 +14,7 @@ from pelvio.accounts.roles import Role
 from pelvio.accounts.tables import User
 from pelvio.db import utcnow
 from pelvio.web.deps import CurrentPatient, CurrentTherapist, Db, OptionalUser, patient_record
+from pelvio.web.sections import today_sections
 from pelvio.web.templating import render
 
 __all__ = ["router"]
@@ -47,10 +48,15 @@ def _local_today(user: User) -> dt.date:
 @router.get("/today")
 def today(request: Request, patient: CurrentPatient, db: Db) -> Response:
     """The patient's plan for today."""
+    day = _local_today(patient)
     return render(
         request,
         "today.html",
-        {"today": _local_today(patient), "therapists": service.therapists_of(db, patient)},
+        {
+            "today": day,
+            "sections": today_sections(db, patient, day),
+            "therapists": service.therapists_of(db, patient),
+        },
     )
 
 

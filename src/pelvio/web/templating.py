@@ -7,22 +7,21 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pelvio import __version__
+from pelvio.features import feature_dirs
 from pelvio.web import i18n
 from pelvio.web.csrf import CSRF_COOKIE, csrf_token_for
 
-__all__ = ["TEMPLATE_PACKAGES", "environment", "render"]
-
-TEMPLATE_PACKAGES: tuple[str, ...] = ("pelvio.web",)
+__all__ = ["environment", "render"]
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The shared Jinja2 environment (autoescaping on, gettext installed)."""
     env = Environment(
-        loader=ChoiceLoader([PackageLoader(package, "templates") for package in TEMPLATE_PACKAGES]),
+        loader=FileSystemLoader([str(path) for path in feature_dirs("templates")]),
         autoescape=select_autoescape(default=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

@@ -26,7 +26,7 @@ FOR EACH ROW EXECUTE FUNCTION access_log_append_only()
 
 revision = "0001"
 down_revision = None
-branch_labels = None
+branch_labels = ("accounts",)
 depends_on = None
 
 

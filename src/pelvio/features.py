@@ -1,0 +1,57 @@
+"""The features of Pelvio and how the app finds their parts.
+
+Each feature is a package ``pelvio.<feature>``. By convention it may have:
+
+- ``cli.py`` with ``register(app)``: its commands on the ``pelvio`` command line;
+- ``tables.py``: SQLAlchemy tables (imported by :mod:`pelvio.models` for migrations);
+- ``routes.py`` with ``router``: pages and API (included by :func:`pelvio.app.create_app`);
+- ``templates/``: Jinja2 templates; ``locale/nl/LC_MESSAGES/messages.po``: its Dutch texts;
+- ``today.py`` with ``today_section(db, user, day)``: a card on the patient's "Vandaag" page;
+- ``demo.py`` with ``seed(db, users)``: history for the demo patients;
+- a migration branch of its own in ``pelvio/migrations/versions`` (``branch_labels``).
+
+Listing the features here, in order, is the one place that wires them in.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Final
+
+__all__ = ["FEATURES", "feature_dirs", "feature_modules"]
+
+FEATURES: Final = (
+    "server",
+    "accounts",
+    "web",
+    "signals",
+    "biofeedback",
+    "training",
+    "diary",
+    "measures",
+    "pathway",
+    "content",
+)
+
+
+def feature_modules(name: str) -> list[ModuleType]:
+    """The ``pelvio.<feature>.<name>`` modules that exist, in feature order."""
+    modules = []
+    for feature in FEATURES:
+        qualified = f"pelvio.{feature}.{name}"
+        if importlib.util.find_spec(f"pelvio.{feature}") and importlib.util.find_spec(qualified):
+            modules.append(importlib.import_module(qualified))
+    return modules
+
+
+def feature_dirs(*parts: str) -> list[Path]:
+    """The folders ``pelvio/<feature>/<parts...>`` that exist, in feature order."""
+    root = Path(__file__).parent
+    return [
+        root / feature / Path(*parts)
+        for feature in FEATURES
+        if (root / feature / Path(*parts)).is_dir()
+    ]

@@ -1,0 +1,42 @@
+"""Cards that features put on the patient's "Vandaag" page.
+
+A feature adds a card through ``today.py`` with
+``today_section(db: Session, patient: User, day: date) -> TodaySection | None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pelvio.accounts.tables import User
+from pelvio.features import feature_modules
+
+__all__ = ["TodaySection", "today_sections"]
+
+
+@dataclass(frozen=True, slots=True)
+class TodaySection:
+    """One card: a template (from the feature's ``templates/``) and what it needs."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+TodayProvider = Callable[[Session, User, dt.date], TodaySection | None]
+
+
+def today_sections(db: Session, patient: User, day: dt.date) -> list[TodaySection]:
+    """The cards for ``patient`` on ``day``, in display order."""
+    sections = []
+    for module in feature_modules("today"):
+        provider: TodayProvider = module.today_section
+        section = provider(db, patient, day)
+        if section is not None:
+            sections.append(section)
+    return sorted(sections, key=lambda section: section.order)
