@@ -72,7 +72,16 @@ lock:
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
+# Texts of the shared pages go to src/pelvio/locale, each feature's to src/pelvio/<feature>/locale
+# (create src/pelvio/<feature>/locale/nl/LC_MESSAGES/ to give a feature its own catalog).
+EXTRACT = $(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k N_ -k ngettext:1,2 --no-location \
+	  --sort-output --project Pelvio
 messages: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k N_ -k ngettext:1,2 --no-location \
-	  --sort-output --project Pelvio -o var/messages.pot src
+	@mkdir -p var
+	$(EXTRACT) -o var/messages.pot src/pelvio/web src/pelvio/accounts src/pelvio/server
 	$(BIN)/pybabel update --no-fuzzy-matching -i var/messages.pot -d src/pelvio/locale -l nl
+	@for dir in src/pelvio/*/locale; do \
+	  feature=$$(basename $$(dirname $$dir)); \
+	  $(EXTRACT) -o var/$$feature.pot src/pelvio/$$feature && \
+	  $(BIN)/pybabel update --no-fuzzy-matching -i var/$$feature.pot -d $$dir -l nl; \
+	done

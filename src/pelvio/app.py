@@ -82,6 +82,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(_RequestContext)
+    from pelvio.features import feature_dirs
+
+    for folder in feature_dirs("static"):
+        feature = folder.parent.name
+        if feature != "web":
+            app.mount(f"/static/{feature}", StaticFiles(directory=folder), name=f"static-{feature}")
     static = resources.files("pelvio").joinpath("web", "static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

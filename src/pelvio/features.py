@@ -5,7 +5,9 @@ Each feature is a package ``pelvio.<feature>``. By convention it may have:
 - ``cli.py`` with ``register(app)``: its commands on the ``pelvio`` command line;
 - ``tables.py``: SQLAlchemy tables (imported by :mod:`pelvio.models` for migrations);
 - ``routes.py`` with ``router``: pages and API (included by :func:`pelvio.app.create_app`);
-- ``templates/``: Jinja2 templates; ``locale/nl/LC_MESSAGES/messages.po``: its Dutch texts;
+- ``templates/<feature>/*.html``: Jinja2 templates (all features share one namespace);
+- ``static/``: its ES modules and CSS, served under ``/static/<feature>/``;
+- ``locale/nl/LC_MESSAGES/messages.po``: its Dutch texts (``make messages`` fills it);
 - ``today.py`` with ``today_section(db, user, day)``: a card on the patient's "Vandaag" page;
 - ``demo.py`` with ``seed(db, users)``: history for the demo patients;
 - a migration branch of its own in ``pelvio/migrations/versions`` (``branch_labels``).
