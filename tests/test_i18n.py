@@ -32,7 +32,7 @@ def test_every_message_has_a_dutch_translation() -> None:
     for path in i18n.catalog_files("nl"):
         with path.open("rb") as handle:
             catalog = read_po(handle, locale="nl")
-        translated |= {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+        translated |= {str(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     ids = extracted_ids()
     assert len(ids) > 20
     missing = sorted(ids - translated)
