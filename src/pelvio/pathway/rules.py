@@ -721,11 +721,11 @@ ADVICE_RULES: tuple[AdviceRule, ...] = (
         _no_estim,
         "self-care",
         Text(
-            "Gebruik nu geen elektrostimulatie. Dat wordt afgeraden in de zwangerschap, in de "
-            "eerste 12 weken na een bevalling en na een operatie in het bekken. Vraag je "
+            "Gebruik nu geen elektrostimulatie. Dat wordt afgeraden in de zwangerschap en in de "
+            "eerste 12 weken na een bevalling of een operatie in het bekken. Vraag je "
             "bekkenfysiotherapeut wanneer het wel kan.",
-            "Do not use electrostimulation now. It is advised against in pregnancy, in the "
-            "first 12 weeks after giving birth and after pelvic surgery. Ask your pelvic "
+            "Do not use electrostimulation now. It is advised against in pregnancy and in the "
+            "first 12 weeks after giving birth or pelvic surgery. Ask your pelvic "
             "physiotherapist when it is fine.",
         ),
         sources("estim-contraindications"),
