@@ -52,6 +52,12 @@ def test_patient_lands_on_today(client: TestClient) -> None:
     assert client.get("/therapist").status_code == 403
 
 
+def test_patients_own_pages_are_logged_too(client: TestClient) -> None:
+    log_in(client, DEMO_PATIENT.email, DEMO_PATIENT.password)
+    assert client.get("/today").status_code == 200
+    assert access_rows(client) == [("patient", "view:today", "allowed")]
+
+
 def test_therapist_lands_on_the_patient_list(client: TestClient) -> None:
     log_in(client, DEMO_THERAPIST.email, DEMO_THERAPIST.password)
     page = client.get("/")

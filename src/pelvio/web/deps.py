@@ -28,6 +28,7 @@ __all__ = [
     "Db",
     "OptionalUser",
     "get_db",
+    "own_record",
     "patient_record",
 ]
 
@@ -110,6 +111,24 @@ def patient_record(action: str) -> Callable[..., User]:
     ) -> User:
         return access_patient(
             db, actor=user, patient_public_id=patient_id, action=action, audit=audit
+        )
+
+    return dependency
+
+
+def own_record(action: str) -> Callable[..., User]:
+    """A dependency giving the logged-in patient their own record, logged with ``action``.
+
+    Patients reading or changing their own data are logged like everyone else (NEN 7513).
+    """
+
+    def dependency(
+        patient: CurrentPatient,
+        db: Db,
+        audit: Annotated[AuditLog, Depends(get_audit)],
+    ) -> User:
+        return access_patient(
+            db, actor=patient, patient_public_id=patient.public_id, action=action, audit=audit
         )
 
     return dependency

@@ -13,7 +13,7 @@ from pelvio.accounts import service
 from pelvio.accounts.roles import Role
 from pelvio.accounts.tables import User
 from pelvio.db import utcnow
-from pelvio.web.deps import CurrentPatient, CurrentTherapist, Db, OptionalUser, patient_record
+from pelvio.web.deps import CurrentTherapist, Db, OptionalUser, own_record, patient_record
 from pelvio.web.sections import today_sections
 from pelvio.web.templating import render
 
@@ -23,6 +23,7 @@ router = APIRouter()
 
 PatientRecord = Annotated[User, Depends(patient_record("view:patient-overview"))]
 PatientSummary = Annotated[User, Depends(patient_record("view:patient-summary"))]
+OwnToday = Annotated[User, Depends(own_record("view:today"))]
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -46,7 +47,7 @@ def _local_today(user: User) -> dt.date:
 
 
 @router.get("/today")
-def today(request: Request, patient: CurrentPatient, db: Db) -> Response:
+def today(request: Request, patient: OwnToday, db: Db) -> Response:
     """The patient's plan for today."""
     day = _local_today(patient)
     return render(
