@@ -86,22 +86,18 @@ def access_patient(
     """
     patient = db.scalar(select(User).where(User.public_id == patient_public_id))
     if patient is None:
-        audit.write(actor=actor, patient_id=None, action=action, outcome="not_found")
-        raise NotFoundError("no such patient")
-    if not may_access(db, actor=actor, patient=patient):
-        audit.write(
-            actor=actor,
-            patient_id=patient.id,
-            action=action,
-            outcome="denied",
-            on_behalf_of=on_behalf_of,
-        )
-        raise NotFoundError("no such patient")
+        outcome = "not_found"
+    elif may_access(db, actor=actor, patient=patient):
+        outcome = "allowed"
+    else:
+        outcome = "denied"
     audit.write(
         actor=actor,
-        patient_id=patient.id,
+        patient_id=patient.id if patient else None,
         action=action,
-        outcome="allowed",
+        outcome=outcome,
         on_behalf_of=on_behalf_of,
     )
+    if patient is None or outcome != "allowed":
+        raise NotFoundError("no such patient")
     return patient

@@ -12,9 +12,9 @@ import hmac
 import re
 import secrets
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pelvio._check import check_option
 from pelvio.accounts.passwords import (
@@ -137,23 +137,22 @@ def link_patient(db: Session, *, therapist: User, patient: User) -> TherapistPat
 
 def patients_of(db: Session, therapist: User) -> list[User]:
     """The patients linked to ``therapist``, by name."""
-    return list(
-        db.scalars(
-            select(User)
-            .join(TherapistPatient, TherapistPatient.patient_id == User.id)
-            .where(TherapistPatient.therapist_id == therapist.id)
-            .order_by(User.display_name)
-        )
-    )
+    return _linked(db, TherapistPatient.patient_id, TherapistPatient.therapist_id == therapist.id)
 
 
 def therapists_of(db: Session, patient: User) -> list[User]:
-    """The therapists linked to ``patient``."""
+    """The therapists linked to ``patient``, by name."""
+    return _linked(db, TherapistPatient.therapist_id, TherapistPatient.patient_id == patient.id)
+
+
+def _linked(
+    db: Session, other: InstrumentedAttribute[int], condition: ColumnElement[bool]
+) -> list[User]:
     return list(
         db.scalars(
             select(User)
-            .join(TherapistPatient, TherapistPatient.therapist_id == User.id)
-            .where(TherapistPatient.patient_id == patient.id)
+            .join(TherapistPatient, other == User.id)
+            .where(condition)
             .order_by(User.display_name)
         )
     )
