@@ -323,7 +323,7 @@ def test_a_dst_night_entered_on_the_web_gives_a_23_hour_period(client: TestClien
     page = _text(client.get("/diary/metrics").text)
     assert "Periode 1 29-03 07:00 – 30-03 07:00 23 uur" in page
     # 250 + 150 + 250 + FMV 350; the day-1 FMV opens the period and is not in it (ICS 2019).
-    assert "Geplast in 24 uur 1 1000 ml 1000 ml" in page
+    assert "Geplast in 24 uur 1 1000 ml 1000 ml" in page  # mean, then period 1
     assert "duurt 23 uur omdat de klok verzet is" in page
     day = client.get("/diary?day=2025-03-30").text
     assert "de dag duurde 23 uur" in day

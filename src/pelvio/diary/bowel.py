@@ -55,7 +55,7 @@ QUESTIONS: Final[dict[str, tuple[str, str]]] = {
         "did the complaints start at least 6 months ago?",
     ),
     "pain_with_bowel": (
-        "heeft u minstens één dag per week buikpijn die samenhangt met de ontlasting?",
+        "heb je minstens één dag per week buikpijn die samenhangt met de ontlasting?",
         "do you have belly pain linked to bowel movements at least one day a week?",
     ),
 }
@@ -260,7 +260,7 @@ def _criteria(summary: BowelSummary) -> tuple[Criterion, ...]:
 
 
 _SEE_SOONER_NL: Final = (
-    " Neem meteen contact op met uw huisarts bij bloedverlies, koorts of veel pijn."
+    " Neem meteen contact op met je huisarts bij bloedverlies, koorts of veel pijn."
 )
 _SEE_SOONER_EN: Final = " Contact your GP straight away for blood loss, fever or severe pain."
 
@@ -268,8 +268,8 @@ _SEE_SOONER_EN: Final = " Contact your GP straight away for blood loss, fever or
 def _advice(status: RomeIVStatus) -> tuple[str, str]:
     if status == "met":
         nl = (
-            "Uw dagboek en antwoorden passen bij de Rome IV-criteria voor functionele "
-            "obstipatie. Dat is geen diagnose: bespreek het met uw huisarts of "
+            "Je dagboek en antwoorden passen bij de Rome IV-criteria voor functionele "
+            "obstipatie. Dat is geen diagnose: bespreek het met je huisarts of "
             "bekkenfysiotherapeut."
         )
         en = (
@@ -278,8 +278,8 @@ def _advice(status: RomeIVStatus) -> tuple[str, str]:
         )
     elif status == "not_met":
         nl = (
-            "Uw dagboek en antwoorden passen niet bij de Rome IV-criteria voor functionele "
-            "obstipatie. Heeft u toch last van uw ontlasting, bespreek het dan met uw huisarts "
+            "Je dagboek en antwoorden passen niet bij de Rome IV-criteria voor functionele "
+            "obstipatie. Heb je toch last van je ontlasting, bespreek het dan met je huisarts "
             "of bekkenfysiotherapeut."
         )
         en = (
@@ -290,7 +290,7 @@ def _advice(status: RomeIVStatus) -> tuple[str, str]:
     else:
         nl = (
             "Er zijn nog te weinig gegevens om de Rome IV-criteria na te gaan; zie de redenen. "
-            "Heeft u last van uw ontlasting, bespreek het dan met uw huisarts of "
+            "Heb je last van je ontlasting, bespreek het dan met je huisarts of "
             "bekkenfysiotherapeut."
         )
         en = (

@@ -543,7 +543,7 @@ def _entry_checks(entries: list[Event]) -> list[Notice]:
                 Notice(
                     "large_void",
                     f"Een plas van {entry.volume_ml:g} ml om {when(entry.time)} is "
-                    "ongewoon groot. Kijk of het klopt; zo ja, bespreek het met uw "
+                    "ongewoon groot. Kijk of het klopt; zo ja, bespreek het met je "
                     "huisarts.",
                     f"A void of {entry.volume_ml:g} ml at {when(entry.time)} is unusually "
                     "large. Check the entry; if it is right, discuss it with your GP.",

@@ -399,7 +399,8 @@ async def add_entry(request: Request, patient: OwnDiaryEdit, db: Db) -> Response
         day = _local_now(patient).date()
         return _diary_page(request, db, patient, day=day, error=exc, status_code=422)
     local = service.to_event(entry).time
-    after = f"/diary?day={local.date().isoformat()}&added={entry.public_id}#day"
+    # No jump to the day view: the confirmation and the form for the next entry are on top.
+    after = f"/diary?day={local.date().isoformat()}&added={entry.public_id}"
     if wants_json(request):
         return _stored(entry, created, after)
     return RedirectResponse(after, status_code=303)
@@ -479,7 +480,7 @@ def restore_entry(entry_id: str, patient: OwnDiaryEdit, db: Db) -> Response:
     """Undo a delete."""
     entry = service.restore_entry(db, patient=patient, entry_id=entry_id)
     day = service.to_event(entry).time.date().isoformat()
-    return RedirectResponse(f"/diary?day={day}&added={entry.public_id}#day", status_code=303)
+    return RedirectResponse(f"/diary?day={day}#day", status_code=303)
 
 
 def _metrics_context(db: Db, patient: User, key: str | None) -> dict[str, Any]:
