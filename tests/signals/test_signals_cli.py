@@ -18,6 +18,7 @@ from pelvio.cli import main
 from pelvio.signals.annotations import PHASE_NAMES
 from pelvio.signals.cli import render_analysis
 from pelvio.signals.edf import read_edf, write_edf
+from pelvio.signals.glazer import RELIABILITY_NOTE
 
 PHASE_KEYS = {"name", "start_s", "end_s", "mean_uv", "variability_pct", "median_frequency_hz"}
 CONTRACTION_KEYS = {"onset_s", "offset_s", "peak_uv", "mean_uv", "rise_s", "release_s"}
@@ -243,10 +244,12 @@ def test_analyze_human_report(
     assert "49.76 ± 26.44 µV" in stdout  # phasic, clinical.md §6
     assert "not a norm" in stdout
     assert "rise time (cue to peak)" in stdout
+    assert RELIABILITY_NOTE["en"] in stdout
     assert "Pelvio does not diagnose" in stdout
     assert "Contractions:" in stdout
     code, dutch, _ = _run(capsys, "analyze", str(path))
-    assert "Betrouwbaarheid" in dutch
+    assert RELIABILITY_NOTE["nl"] in dutch
+    assert "Pelvio stelt geen diagnose" in dutch
     assert "snelle aanspanningen [phasic]" in dutch
 
 

@@ -410,18 +410,6 @@ _COLUMN_TEXT: Final[dict[str, tuple[str, str]]] = {
     "release_s": ("loslaten", "release"),
 }
 
-# Oleksy Ł, Wojciechowska M, Mika A, et al. Normative values for Glazer Protocol in the
-# evaluation of pelvic floor muscle bioelectrical activity. Medicine (Baltimore)
-# 2020;99(5):e19060, doi:10.1097/MD.0000000000019060 (clinical.md §6): mean amplitude per
-# phase, mean ± SD in µV, 96 healthy young nulliparous women, one device and electrode.
-OLEKSY_2020_MEAN_UV: Final[dict[str, tuple[float, float]]] = {
-    "pre_baseline": (6.26, 3.33),
-    "phasic": (49.76, 26.44),
-    "tonic": (37.05, 25.99),
-    "endurance": (16.10, 6.68),
-    "post_baseline": (6.93, 3.99),
-}
-
 _TEXT: Final[dict[str, tuple[str, str]]] = {
     "heading": (
         "{source}: kanaal {channel}, {rate:g} Hz, {duration:.1f} s, {count} aanspanning(en)",
@@ -452,16 +440,11 @@ _TEXT: Final[dict[str, tuple[str, str]]] = {
         "  ({source})",
     ),
     "emg_caveat": (
-        "Betrouwbaarheid: bij herhaling komen de amplitudes redelijk overeen, maar stijgtijd, "
-        "hersteltijd en mediane frequentie wisselen sterk (Oleksy 2021, IJERPH 18:765). "
-        "Waarden hangen af van apparaat en elektrode: vergelijk metingen van dezelfde persoon "
-        "met hetzelfde apparaat en lees ze als verloop, niet als oordeel. Pelvio stelt geen "
-        "diagnose; bespreek de uitkomst met een bekkenfysiotherapeut.",
-        "Reliability: on a repeat test amplitudes agree moderately, but rise time, recovery "
-        "time and median frequency vary a lot (Oleksy 2021, IJERPH 18:765). Values depend on "
-        "device and electrode: compare recordings of one person on one device and read them "
-        "as a trend, not a verdict. Pelvio does not diagnose; discuss the results with a "
-        "pelvic physiotherapist.",
+        "{note} Vergelijk metingen van dezelfde persoon met hetzelfde apparaat en lees ze als "
+        "verloop. Pelvio stelt geen diagnose; bespreek de uitkomst met een "
+        "bekkenfysiotherapeut.",
+        "{note} Compare recordings of one person on one device and read them as a trend. "
+        "Pelvio does not diagnose; discuss the results with a pelvic physiotherapist.",
     ),
     "pressure_caveat": (
         "Drukwaarden hangen af van de sonde (in één vergelijking 19,7 tegenover 36,5 cmH2O "
@@ -501,6 +484,8 @@ def render_analysis(
     pressure recording: it gets the squeeze and the probe caveat instead of the EMG reference
     values and reliability caveat.
     """
+    from pelvio.signals.glazer import RELIABILITY_NOTE
+
     index = 0 if lang == "nl" else 1
     contractions: Sequence[Mapping[str, Any]] = data.get("contractions") or ()
     phases: Sequence[Mapping[str, Any]] = data.get("phases") or ()
@@ -514,7 +499,9 @@ def render_analysis(
             count=len(contractions),
         )
     ]
-    if not any(phase.get("name") in OLEKSY_2020_MEAN_UV for phase in phases):
+    if not any(
+        phase.get("name") in _PHASE_TEXT and phase.get("name") != "overall" for phase in phases
+    ):
         lines += ["", _TEXT["no_phases"][index]]
     for phase in phases:
         lines += ["", *_phase_block(phase, index, with_reference=not is_pressure)]
@@ -524,7 +511,10 @@ def render_analysis(
     if data.get("abdominal_rises"):
         title = _TEXT["abdominal_rises"][index]
         lines += ["", *_contraction_table(title, data["abdominal_rises"], index)]
-    lines += ["", _TEXT["pressure_caveat" if is_pressure else "emg_caveat"][index]]
+    if is_pressure:
+        lines += ["", _TEXT["pressure_caveat"][index]]
+    else:
+        lines += ["", _TEXT["emg_caveat"][index].format(note=RELIABILITY_NOTE[lang])]
     return "\n".join(lines)
 
 
@@ -539,9 +529,11 @@ def _phase_block(phase: Mapping[str, Any], index: int, *, with_reference: bool) 
     for (key, value), label in zip(metrics, labels, strict=True):
         unit = _unit_of_key(key) if value is not None else ""
         lines.append(f"  {label:<{width}}  {_fmt(value):>9} {unit}".rstrip())
-    reference = OLEKSY_2020_MEAN_UV.get(name)
+    from pelvio.signals.glazer import OLEKSY_2020
+
+    reference = OLEKSY_2020.get(name)
     if with_reference and reference is not None:
-        lines.append(_TEXT["reference"][index].format(mean=reference[0], sd=reference[1]))
+        lines.append(_TEXT["reference"][index].format(mean=reference.mean_uv, sd=reference.sd_uv))
     return lines
 
 

@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 from pelvio._check import check_option, check_sampling_rate, check_signal, check_type
 from pelvio.errors import FileFormatError, InputError
 from pelvio.signals.annotations import Annotation
+from pelvio.signals.pressure import CMH2O_PER_MMHG
 
 __all__ = [
     "MIN_EMG_SAMPLING_RATE_HZ",
@@ -67,8 +68,6 @@ MIN_EMG_SAMPLING_RATE_HZ: Final = 1000.0
 PADDING: Final = "pelvio:padding"
 """Annotation marking samples added only to fill the last data record; readers drop them."""
 
-MMHG_TO_CMH2O: Final = 1.35951
-"""1 mmHg = 1.35951 cmH2O (clinical.md §7)."""
 
 # Physical dimensions we understand (the header field holds 8 characters), lower-cased and
 # without spaces, with the factor to our unit. "µ" comes as the micro sign (U+00B5, in Latin-1
@@ -82,7 +81,7 @@ _UNITS: Final[dict[str, tuple[Kind, float]]] = {
     "volt": ("emg", 1e6),
     "volts": ("emg", 1e6),
     "cmh2o": ("pressure", 1.0),
-    "mmhg": ("pressure", MMHG_TO_CMH2O),
+    "mmhg": ("pressure", CMH2O_PER_MMHG),
 }
 _OUR_UNIT: Final[dict[Kind, Unit]] = {"emg": "uV", "pressure": "cmH2O"}
 _DEFAULT_LABEL: Final[dict[Unit, str]] = {"uV": "EMG", "cmH2O": "Pressure"}
