@@ -337,7 +337,14 @@ def _diary_page(
     error: InputError | None = None,
     status_code: int = 200,
 ) -> Response:
-    rows = service.entries(db, patient=patient)
+    # The day and the nights around it: a bed the evening before shades this morning.
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=service.zone_of(patient))
+    rows = service.entries(
+        db,
+        patient=patient,
+        start=midnight - dt.timedelta(days=2),
+        end=midnight + dt.timedelta(days=3),
+    )
     added = request.query_params.get("added")
     deleted = request.query_params.get("deleted")
     flash_added = flash_deleted = None

@@ -288,15 +288,23 @@ def restore_entry(db: Session, *, patient: User, entry_id: str) -> DiaryEntry:
     return entry
 
 
-def entries(db: Session, *, patient: User) -> list[DiaryEntry]:
-    """The patient's entries that are not deleted, in time order."""
-    return list(
-        db.scalars(
-            select(DiaryEntry)
-            .where(DiaryEntry.patient_id == patient.id, DiaryEntry.deleted_at.is_(None))
-            .order_by(DiaryEntry.at, DiaryEntry.id)
-        )
+def entries(
+    db: Session,
+    *,
+    patient: User,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[DiaryEntry]:
+    """The patient's entries that are not deleted, in time order (from ``start`` to before
+    ``end``, when given)."""
+    query = select(DiaryEntry).where(
+        DiaryEntry.patient_id == patient.id, DiaryEntry.deleted_at.is_(None)
     )
+    if start is not None:
+        query = query.where(DiaryEntry.at >= start)
+    if end is not None:
+        query = query.where(DiaryEntry.at < end)
+    return list(db.scalars(query.order_by(DiaryEntry.at, DiaryEntry.id)))
 
 
 @dataclass(frozen=True, slots=True)
