@@ -160,12 +160,12 @@ def test_intake_errors_name_the_field_and_keep_the_answers(client: TestClient) -
     assert 'role="alert"' in html
     assert 'href="#q-red_flags"' in html
     assert 'href="#q-weeks_since_birth"' in html
-    assert "Hoeveel weken geleden ben je bevallen?: Beantwoord deze vraag." in unescape(html)
+    assert "Hoeveel weken geleden ben je bevallen? Beantwoord deze vraag." in unescape(html)
     assert 'value="postpartum" checked' in html
     # then the age: a range error naming the allowed numbers
     form = {**STRESS_FORM, "age_years": "7"}
     html = post_intake(client, form).text
-    assert "Hoe oud ben je?: Vul een heel getal in van 12 tot en met 120." in unescape(html)
+    assert "Hoe oud ben je? Vul een heel getal in van 12 tot en met 120." in unescape(html)
     assert 'aria-invalid="true"' in html and 'value="7"' in html
     # a follow-up that does not apply is ignored, not an error (server-side shown_when)
     form = {**STRESS_FORM, "weeks_since_birth": "3"}
@@ -355,3 +355,19 @@ def test_library_follows_the_page_language(client: TestClient) -> None:
     assert "Sitting well on the toilet" in page.text
     found = client.get("/learn", params={"q": "toilet"})
     assert 'href="/learn/toilethouding"' in found.text
+
+
+def test_the_plan_follows_the_page_language(client: TestClient) -> None:
+    log_in(client, DEMO_PATIENT.email, DEMO_PATIENT.password)
+    client.post("/locale", data={"locale": "en", "next": "/plan", "csrf_token": csrf_token(client)})
+    text = text_of(client.get("/plan").text)
+    assert CONDITIONS["stress-ui"].en in text
+    assert "Relaxation and breathing" in text and "After 6 weeks" in text
+    assert CONDITIONS["stress-ui"].nl not in text
+
+
+def test_the_therapist_sees_decimal_commas_in_dutch(client: TestClient) -> None:
+    anna = user_id(client, DEMO_PATIENT.email)
+    log_in(client, DEMO_THERAPIST.email, DEMO_THERAPIST.password)
+    text = text_of(client.get(f"/patients/{anna}/pathway").text)
+    assert "Keer urineverlies per dag 1,5" in text  # demo: 1.5 leaks a day at 2 weeks

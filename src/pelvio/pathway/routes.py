@@ -93,6 +93,11 @@ REGISTER_LABELS: Final[dict[str, str]] = {
     "CKR": N_("CKR (KNGF Centraal Kwaliteitsregister)"),
     "SKF": N_("SKF (register of pelvic physiotherapists)"),
 }
+HINTS: Final[dict[str, str]] = {
+    "red_flags": N_("Tick what applies. None of these? Then tick 'No, none of these'."),
+    "complaints": N_("Choose all that fit."),
+}
+"""Form hints that replace the question's own, because the form has a "none of these" box."""
 RED_FLAGS_ID: Final = "red_flags"
 NONE_LABELS: Final[dict[str, str]] = {
     "red_flags": N_("No, none of these"),
@@ -163,12 +168,13 @@ class FieldView:
     error: str | None
     condition: str | None
     none_label: str | None
+    hint: str | None
 
     @property
     def described_by(self) -> str:
         """The ids of the hint and the error message, for ``aria-describedby``."""
         ids = []
-        if self.q.hint or self.condition:
+        if self.hint or self.condition:
             ids.append(f"q-{self.q.id}-hint")
         if self.error:
             ids.append(f"{self.q.id}-error")
@@ -256,6 +262,7 @@ def _intake_fields(
     views = []
     for number, q in enumerate(intake_questions(), 1):
         none_label = _(NONE_LABELS[q.id]) if q.id in NONE_LABELS else None
+        hint = _(HINTS[q.id]) if q.id in HINTS else (q.hint.in_(lang) if q.hint else None)
         views.append(
             FieldView(
                 q=q,
@@ -264,6 +271,7 @@ def _intake_fields(
                 error=errors.by_field.get(q.id),
                 condition=_condition_text(q, lang),
                 none_label=none_label,
+                hint=hint,
             )
         )
     return views
@@ -281,6 +289,12 @@ def _form_from_answers(answers: IntakeAnswers) -> dict[str, list[str]]:
     return data
 
 
+def _named(label: str | None, message: str) -> str:
+    if not label:
+        return message
+    return f"{label} {message}" if label.endswith("?") else f"{label}: {message}"
+
+
 def _render_intake(
     request: Request,
     data: Mapping[str, Sequence[str]],
@@ -293,8 +307,7 @@ def _render_intake(
     fields = _intake_fields(data, errors, lang)
     labels = {f.q.id: f.q.label.in_(lang) for f in fields}
     summary = [
-        (name, f"{labels[name]}: {message}" if name in labels else message)
-        for name, message in errors.by_field.items()
+        (name, _named(labels.get(name), message)) for name, message in errors.by_field.items()
     ]
     answered = sum(1 for f in fields if any(v for v in f.values))
     return render(
@@ -356,7 +369,8 @@ def _answer_rows(answers: IntakeAnswers, lang: Lang) -> list[tuple[str, str]]:
         if q.kind in ("choice", "multi"):
             labels = {o.value: o.label.in_(lang) for o in q.options}
             chosen = value if isinstance(value, list) else ([value] if value else [])
-            text = "; ".join(labels[v] for v in chosen) or "—"
+            empty = _("None") if q.kind == "multi" else "—"
+            text = "; ".join(labels[v] for v in chosen) or empty
         elif q.kind == "boolean":
             text = _("Yes") if value else _("No")
         else:

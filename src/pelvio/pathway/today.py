@@ -28,15 +28,14 @@ ORDER_PATHWAY = 20
 
 def today_section(db: Session, patient: User, day: dt.date) -> TodaySection | None:
     """The pathway card for ``patient`` on ``day`` (always shown: it invites an intake)."""
-    from pelvio.pathway import QUESTIONS, service
+    from pelvio.pathway import service
     from pelvio.pathway.routes import common_context, page_lang, plan_context
     from pelvio.web.sections import TodaySection
 
     intake = service.latest_intake(db, patient=patient)
     lang = page_lang()
     if intake is None:
-        context = {"state": "no-intake", "question_count": len(QUESTIONS)}
-        return TodaySection("pathway/today_card.html", context, ORDER_PATHWAY)
+        return TodaySection("pathway/today_card.html", {"state": "no-intake"}, ORDER_PATHWAY)
     plan = service.plan_of(intake)
     context = plan_context(plan, day, lang)
     done = {c.point for c in service.checkins(db, patient=patient, intake=intake)}
