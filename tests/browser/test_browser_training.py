@@ -136,3 +136,25 @@ def test_therapist_sees_adherence_and_the_screen_refuses(
     expect(refusal).to_contain_text("Niet met een pacemaker.")
     expect(refusal).to_contain_text("Ben je zwanger? Deze vraag is niet beantwoord.")
     shot(page, "training-therapist-refusal")
+
+
+def test_a_session_finished_offline_is_sent_when_back_online(
+    page: Page, live_server: LiveServer
+) -> None:
+    log_in(page, live_server, DEMO_PATIENT.email, DEMO_PATIENT.password)
+    page.goto(f"{live_server.url}/training/play?speed={SPEED}")
+    before = done_count(page)
+    page.get_by_role("button", name="Start sessie").click()
+    question = page.get_by_role("group", name="Kon je het aanspannen en het loslaten voelen?")
+    expect(question).to_be_visible(timeout=30_000)
+    page.context.set_offline(True)
+    question.get_by_role("button", name="Weet ik niet").click()
+    note = page.locator("#player-note")
+    expect(note).to_contain_text("Je bent offline.")
+    queued = page.evaluate("localStorage.getItem('pelvio.training.queue')")
+    assert queued and '"felt":"unsure"' in queued
+    shot(page, "training-player-offline")
+    page.context.set_offline(False)
+    expect(note).to_have_text("Je eerdere sessie is opgeslagen.")
+    expect(page.locator("[data-training-done]").first).to_have_text(str(before + 1))
+    assert page.evaluate("localStorage.getItem('pelvio.training.queue')") is None
