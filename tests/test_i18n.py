@@ -15,6 +15,11 @@ KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 
+def _singular(message_id: object) -> str:
+    """The singular msgid of a plain or a plural message."""
+    return str(message_id[0] if isinstance(message_id, tuple | list) else message_id)
+
+
 def extracted_ids() -> set[str]:
     ids: set[str] = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
@@ -23,7 +28,7 @@ def extracted_ids() -> set[str]:
         keywords=KEYWORDS,
         options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
     ):
-        ids.add(message if isinstance(message, str) else message[0])
+        ids.add(_singular(message))
     return ids
 
 
@@ -32,7 +37,7 @@ def test_every_message_has_a_dutch_translation() -> None:
     for path in i18n.catalog_files("nl"):
         with path.open("rb") as handle:
             catalog = read_po(handle, locale="nl")
-        translated |= {str(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
+        translated |= {_singular(m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     ids = extracted_ids()
     assert len(ids) > 20
     missing = sorted(ids - translated)

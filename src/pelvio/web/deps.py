@@ -109,9 +109,11 @@ def patient_record(action: str) -> Callable[..., User]:
         db: Db,
         audit: Annotated[AuditLog, Depends(get_audit)],
     ) -> User:
-        return access_patient(
+        patient = access_patient(
             db, actor=user, patient_public_id=patient_id, action=action, audit=audit
         )
+        _end_read(db)
+        return patient
 
     return dependency
 
@@ -127,8 +129,20 @@ def own_record(action: str) -> Callable[..., User]:
         db: Db,
         audit: Annotated[AuditLog, Depends(get_audit)],
     ) -> User:
-        return access_patient(
+        record = access_patient(
             db, actor=patient, patient_public_id=patient.public_id, action=action, audit=audit
         )
+        _end_read(db)
+        return record
 
     return dependency
+
+
+def _end_read(db: Session) -> None:
+    """End the read transaction that authorisation opened.
+
+    The access-log row was committed on another connection; on SQLite (WAL) a read transaction
+    older than that commit can no longer become a write ("database is locked"), so the route
+    starts afresh. Nothing is pending here: authorisation only reads.
+    """
+    db.commit()
