@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from pelvio.accounts.roles import Role
 from pelvio.accounts.tables import User
 from pelvio.db import utcnow
-from pelvio.errors import InputError, PermissionDeniedError
+from pelvio.errors import InputError, NotFoundError, PermissionDeniedError
 from pelvio.measures import get_instrument
 from pelvio.pathway import service
 from pelvio.pathway.checkin import DiarySummary
@@ -424,13 +424,11 @@ def plan_page(request: Request, patient: OwnPlan, db: Db) -> Response:
 # Check-ins
 
 
-def _point(plan: Plan, point: str) -> CheckinPoint:
+def _point(plan: Plan, point: str) -> CheckinPoint | None:
+    """The plan's check-in ``point``; ``None`` while the plan waits for a doctor (red flag)."""
     if point not in CHECKIN_POINTS:
-        raise InputError(f"point must be one of {', '.join(CHECKIN_POINTS)}", field="point")
-    for p in plan.schedule:
-        if p.id == point:
-            return p
-    raise InputError("this plan has no check-ins until a doctor has seen you", field="point")
+        raise NotFoundError("no such check-in")
+    return next((p for p in plan.schedule if p.id == point), None)
 
 
 def _checkin_form_context(
@@ -507,8 +505,9 @@ def checkin_page(request: Request, point: str, patient: OwnCheckinView, db: Db) 
     if intake is None:
         return RedirectResponse("/intake", status_code=303)
     lang = page_lang()
-    plan = service.plan_of(intake)
-    chosen = _point(plan, point)
+    chosen = _point(service.plan_of(intake), point)
+    if chosen is None:
+        return RedirectResponse("/plan", status_code=303)
     return render(
         request,
         "pathway/checkin.html",
@@ -530,6 +529,8 @@ def submit_checkin(
         return RedirectResponse("/intake", status_code=303)
     lang = page_lang()
     chosen = _point(service.plan_of(intake), point)
+    if chosen is None:
+        return RedirectResponse("/plan", status_code=303)
     errors = FormErrors()
     parsed = _parse_checkin(form, chosen, errors)
     if not errors.by_field:
@@ -557,7 +558,7 @@ def submit_checkin(
 def checkin_result_page(request: Request, point: str, patient: OwnCheckinView, db: Db) -> Response:
     """The outcome of the newest check-in at ``point``."""
     if point not in CHECKIN_POINTS:
-        raise InputError(f"point must be one of {', '.join(CHECKIN_POINTS)}", field="point")
+        raise NotFoundError("no such check-in")
     row = service.latest_checkin(db, patient=patient, point=point)
     if row is None:
         return RedirectResponse(f"/checkins/{point}", status_code=303)
