@@ -1,9 +1,22 @@
 """Pelvio's biofeedback signal core: pure NumPy/SciPy, no I/O.
 
-Raw surface EMG (µV) or pressure (cmH2O) in, the curve a patient sees and the numbers a
-therapist reads out. See clinical.md §6–7 for the definitions used.
+Raw surface EMG (µV) or pressure (cmH2O) in; the curve a patient sees and the numbers a
+therapist reads out. Definitions follow clinical.md §6–7:
+
+* filters: :func:`emg_clean` / :class:`EmgFilter`, :func:`pressure_clean` /
+  :class:`PressureFilter`;
+* envelope: :func:`emg_envelope` / :class:`StreamingEnvelope`, :func:`decimate_envelope`;
+* contractions: :func:`detect_contractions` / :class:`StreamingDetector`, :class:`Contraction`;
+* Glazer metrics: :func:`glazer_metrics` and its parts, reference values :data:`OLEKSY_2020`;
+* pressure: squeeze, Angelo's banding, :func:`detect_pressure_contractions`;
+* simulators: :func:`emg_simulate`, :func:`pressure_simulate` with their ground truth;
+* :func:`analyze`, whose :meth:`Analysis.to_dict` is the ``pelvio analyze --json`` document.
+
+The EDF+ reader and writer (``pelvio.signals.edf``) and the commands (``pelvio.signals.cli``)
+do I/O and are deliberately not imported here.
 """
 
+from pelvio.signals.analysis import Analysis, SignalKind, analyze
 from pelvio.signals.annotations import (
     CUE_CONTRACT,
     CUE_RELAX,
@@ -12,21 +25,80 @@ from pelvio.signals.annotations import (
     Annotation,
     phases_of,
 )
+from pelvio.signals.contractions import Contraction, StreamingDetector, detect_contractions
 from pelvio.signals.envelope import StreamingEnvelope, decimate_envelope, emg_envelope
 from pelvio.signals.filters import EmgFilter, PressureFilter, emg_clean, pressure_clean
+from pelvio.signals.glazer import (
+    OLEKSY_2020,
+    RELIABILITY_NOTE,
+    PhaseMetrics,
+    ReferenceValue,
+    endurance_fatigue,
+    glazer_metrics,
+    median_frequency,
+    variability_pct,
+)
+from pelvio.signals.pressure import (
+    ANGELO_2017_SOURCE,
+    AngeloBand,
+    Squeeze,
+    angelo_band,
+    cmh2o_to_mmhg,
+    detect_pressure_contractions,
+    mmhg_to_cmh2o,
+    split_abdominal,
+    squeeze_of,
+)
+from pelvio.signals.simulate import (
+    GLAZER_PROTOCOL,
+    Simulation,
+    SimulationTruth,
+    TimelineStep,
+    emg_simulate,
+    pressure_simulate,
+)
 
 __all__ = [
+    "ANGELO_2017_SOURCE",
     "CUE_CONTRACT",
     "CUE_RELAX",
     "DROPOUT",
+    "GLAZER_PROTOCOL",
+    "OLEKSY_2020",
     "PHASE_NAMES",
+    "RELIABILITY_NOTE",
+    "Analysis",
+    "AngeloBand",
     "Annotation",
+    "Contraction",
     "EmgFilter",
+    "PhaseMetrics",
     "PressureFilter",
+    "ReferenceValue",
+    "SignalKind",
+    "Simulation",
+    "SimulationTruth",
+    "Squeeze",
+    "StreamingDetector",
     "StreamingEnvelope",
+    "TimelineStep",
+    "analyze",
+    "angelo_band",
+    "cmh2o_to_mmhg",
     "decimate_envelope",
+    "detect_contractions",
+    "detect_pressure_contractions",
     "emg_clean",
     "emg_envelope",
+    "emg_simulate",
+    "endurance_fatigue",
+    "glazer_metrics",
+    "median_frequency",
+    "mmhg_to_cmh2o",
     "phases_of",
     "pressure_clean",
+    "pressure_simulate",
+    "split_abdominal",
+    "squeeze_of",
+    "variability_pct",
 ]

@@ -22,14 +22,15 @@ def welch_psd(
     *,
     nperseg: int,
     starts: NDArray[np.int64] | None = None,
+    overlap: bool = True,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Frequencies and an unscaled Welch power spectrum of ``x``.
 
-    ``starts`` picks the segments' first samples; by default segments overlap by half.
-    ``x`` must hold at least ``nperseg`` samples.
+    ``starts`` picks the segments' first samples; otherwise segments overlap by half, or
+    follow each other with ``overlap=False``. ``x`` must hold at least ``nperseg`` samples.
     """
     if starts is None:
-        step = nperseg - nperseg // 2
+        step = nperseg - nperseg // 2 if overlap else nperseg
         segments = sliding_window_view(x, nperseg)[::step]
     else:
         segments = x[starts[:, None] + np.arange(nperseg)]
@@ -37,6 +38,8 @@ def welch_psd(
     centred = segments - segments.mean(axis=1, keepdims=True)
     spectra = np.fft.rfft(centred * window, axis=1)
     power = (spectra.real**2 + spectra.imag**2).mean(axis=0)
+    # One-sided: every frequency but 0 (and Nyquist, for an even length) holds its mirror too.
+    power[1 : power.size - (1 - nperseg % 2)] *= 2.0
     freqs = np.asarray(np.fft.rfftfreq(nperseg, d=1.0 / rate), dtype=np.float64)
     return freqs, np.asarray(power, dtype=np.float64)
 

@@ -5,6 +5,12 @@ The envelope at a sample is the root mean square of the cleaned signal over a wi
 what a live display can show, delayed by half a window); ``"centered"`` windows are centred on
 it (no delay, for offline analysis). At the edges, where the window reaches past the signal,
 the mean is taken over the samples that exist, so the envelope does not ramp up from zero.
+
+Artefact rejection (offline, ``reject_artefacts=True``): a motion spike or an electrode pop
+throws a few samples to many times the EMG level, and the band-pass turns a pop's step into
+ringing that lasts some tens of milliseconds, too long for the running median of the
+contraction detector to remove on its own. Such samples are left out of the RMS windows
+instead (see :func:`_reject_artefacts`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Final, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.ndimage import maximum_filter1d, median_filter
 
 from pelvio._check import check_option, check_range, check_sampling_rate, check_signal
 from pelvio.signals.filters import _chunk
@@ -22,6 +29,12 @@ __all__ = ["EnvelopeMethod", "StreamingEnvelope", "decimate_envelope", "emg_enve
 EnvelopeMethod = Literal["trailing", "centered"]
 
 _MAX_WINDOW_S: Final = 10.0
+_ARTEFACT_FACTOR: Final = 6.0
+_RING_TAU_S: Final = 0.025
+_NOTCH_RING_TAU_S: Final = 0.2
+_NOTCH_RING_SHARE: Final = 0.04
+_RING_MIN_S: Final = 0.01
+_RING_MAX_S: Final = 0.5
 
 
 def emg_envelope(
@@ -30,6 +43,7 @@ def emg_envelope(
     *,
     window_s: float = 0.1,
     method: EnvelopeMethod = "trailing",
+    reject_artefacts: bool = False,
 ) -> NDArray[np.float64]:
     """Moving RMS of a cleaned EMG signal, as long as the input.
 
@@ -43,6 +57,9 @@ def emg_envelope(
         Window length in seconds, rounded to whole samples (at least one).
     method
         ``"trailing"`` (causal, equal to :class:`StreamingEnvelope`) or ``"centered"``.
+    reject_artefacts
+        Leave out samples that lie beyond 6 times the local level (motion spikes, electrode
+        pops; see the module notes). Offline only: the local level looks half a second ahead.
 
     Returns
     -------
@@ -57,15 +74,32 @@ def emg_envelope(
     rate = check_sampling_rate(sampling_rate_hz)
     width = _window_samples(window_s, rate)
     x = check_signal("cleaned_uv", cleaned_uv)
+    return _envelope(x, rate, width, method, reject_artefacts=reject_artefacts)
+
+
+def _envelope(
+    x: NDArray[np.float64],
+    rate: float,
+    width: int,
+    method: EnvelopeMethod,
+    *,
+    reject_artefacts: bool,
+) -> NDArray[np.float64]:
+    """:func:`emg_envelope` on arguments already checked (``width`` in samples)."""
     before = width - 1 if method == "trailing" else (width - 1) // 2
-    return _moving_rms(np.square(x), width, before)
+    squares = np.square(x)
+    envelope = _moving_rms(squares, width, before)
+    if reject_artefacts:
+        return _reject_artefacts(squares, envelope, rate, width, before)
+    return envelope
 
 
 class StreamingEnvelope:
     """Trailing moving RMS, chunk by chunk; equal to ``emg_envelope(..., method="trailing")``.
 
-    Equal up to rounding (well within 1e-9 µV): the offline version sums over the whole
-    signal, the stream over the last window only, so it does not accumulate error over hours.
+    Equal up to rounding: both sum squares over short stretches only (the offline version per
+    window-long block, the stream over the last window and the chunk), so neither accumulates
+    error over hours.
 
     Parameters
     ----------
@@ -88,10 +122,23 @@ class StreamingEnvelope:
         x = _chunk(chunk_uv, "chunk_uv")
         if x.size == 0:
             return x.copy()
-        squares = np.concatenate((self._tail, np.square(x)))
-        envelope = _moving_rms(squares, self._width, self._width - 1)[self._tail.size :]
+        width = self._width
+        if width == 1:
+            return np.abs(x)
+        squares = np.concatenate((self._tail, x * x))
+        if self._tail.size == width - 1:
+            # Warmed up: every window is full. One running sum over the last window and the
+            # chunk (a few hundred samples, so its rounding cannot grow) gives every sum.
+            sums = np.cumsum(squares)
+            window_sums = sums[width - 1 :].copy()
+            window_sums[1:] -= sums[: x.size - 1]
+            np.maximum(window_sums, 0.0, out=window_sums)
+            window_sums /= width
+            envelope = np.sqrt(window_sums, out=window_sums)
+        else:
+            envelope = _moving_rms(squares, width, width - 1)[self._tail.size :]
         self._seen += x.size
-        self._tail = squares[max(0, squares.size - (self._width - 1)) :].copy()
+        self._tail = squares[max(0, squares.size - (width - 1)) :].copy()
         return envelope
 
     def reset(self) -> None:
@@ -151,22 +198,11 @@ def _window_samples(window_s: float, rate: float) -> int:
 def _moving_rms(squares: NDArray[np.float64], width: int, before: int) -> NDArray[np.float64]:
     """Root of the mean of ``squares`` over ``[i - before, i - before + width)`` at each ``i``.
 
-    Windows cut off by either end average over the samples that exist. The window sums come
-    from running sums restarted every ``width`` samples, forward and backward (van Herk 1992;
-    Gil & Werman 1993): each sum adds only samples of its own window, so a huge artefact
-    cannot leave rounding error in the quiet windows after it, as one long running sum would.
+    Windows cut off by either end average over the samples that exist.
     """
     n = squares.size
     after = width - 1 - before
-    blocks = -(-(n + width - 1) // width)
-    padded = np.zeros(blocks * width)
-    padded[before : before + n] = squares
-    grid = padded.reshape(blocks, width)
-    forward = np.cumsum(grid, axis=1).ravel()
-    backward = np.cumsum(grid[:, ::-1], axis=1)[:, ::-1]
-    backward[:, 0] = 0.0  # a window starting on a block edge is the forward sum alone
-    mean_square = forward[width - 1 : width - 1 + n]
-    mean_square += backward.ravel()[:n]
+    mean_square = _moving_sum(squares, width, before)
     first, last = before, n - 1 - after
     if last >= first:
         mean_square[first : last + 1] /= width
@@ -176,3 +212,207 @@ def _moving_rms(squares: NDArray[np.float64], width: int, before: int) -> NDArra
     # Rounding can leave a sum a hair below zero only for signals that are zero there.
     np.maximum(mean_square, 0.0, out=mean_square)
     return np.sqrt(mean_square, out=mean_square)
+
+
+def _moving_sum(values: NDArray[np.float64], width: int, before: int) -> NDArray[np.float64]:
+    """Sum of ``values`` over ``[i - before, i - before + width)``, zero outside the signal.
+
+    Running sums restart every ``width`` samples (after van Herk 1992 and Gil & Werman 1993):
+    a window is the tail of one block (its total less its head) plus the head of the next, so
+    no sum runs over more than a block and rounding cannot build up over an hour-long
+    recording, as it would in one long running sum.
+    """
+    n = values.size
+    blocks = -(-(n + width - 1) // width) + 1
+    padded = np.zeros(blocks * width)
+    padded[before : before + n] = values
+    heads = padded.reshape(blocks, width)
+    np.cumsum(heads, axis=1, out=heads)  # in place: ``padded`` now holds the block heads
+    totals = heads[:, -1].copy()
+    # Window s: total of its block, less the head before s, plus the next block's head.
+    sums = np.repeat(totals, width)[:n]
+    sums[1:] -= padded[: n - 1]
+    sums += padded[width - 1 : width - 1 + n]
+    sums[0::width] = totals[: -(-n // width)]
+    return sums
+
+
+def _reject_artefacts(
+    squares: NDArray[np.float64],
+    envelope: NDArray[np.float64],
+    rate: float,
+    width: int,
+    before: int,
+) -> NDArray[np.float64]:
+    """Recompute ``envelope`` without the samples an artefact has thrown far out.
+
+    A sample is an artefact when it exceeds ``_ARTEFACT_FACTOR`` times the local level: the
+    running median of the envelope over 1 s (which a burst of less than half a second cannot
+    move), raised to its maximum within half a second either side (so the start of a real
+    contraction is judged against the contraction, not against the rest before it). Gaussian
+    EMG passes 6 × its RMS about twice in a billion samples. Around each artefact the filters
+    ring. The 20 Hz high-pass rings down with a time constant of about 21 ms; a mains notch of
+    quality 30 rings at the mains frequency with a time constant of Q / (pi f), about 0.2 s,
+    starting at roughly 2 % of the artefact's peak (a step of height h leaves about h · 2 Δf /
+    (2 pi f) at f). Samples are left out either side for the longer of ``25 ms × ln(peak /
+    level)`` and ``0.2 s × ln(0.04 × peak / level)`` (10–500 ms): until the ringing has sunk
+    below the EMG, or half of it. Windows that lose more than half their samples are bridged
+    by linear interpolation.
+    """
+    n = squares.size
+    size = max(1, int(rate // 100))
+    whole = n // size
+    if whole < 3:
+        return envelope
+    block_level = envelope[: whole * size].reshape(whole, size).mean(axis=1)
+    second = _odd_samples(rate / size)
+    local = maximum_filter1d(median_filter(block_level, size=second, mode="nearest"), second)
+    limit = np.square(_ARTEFACT_FACTOR * np.maximum(local, np.finfo(np.float64).tiny))
+    block_peak = squares[: whole * size].reshape(whole, size).max(axis=1)
+    suspect = np.flatnonzero(block_peak > limit)
+    if suspect.size == 0:
+        return envelope
+    stretches = _artefact_stretches(squares, suspect, limit, size, rate)
+    after = width - 1 - before
+    out = envelope  # ours to change: emg_envelope made it
+    for start, stop in _merge([(a - after, b + before) for a, b in stretches], n):
+        lo, hi = max(0, start - before), min(n, stop + after)
+        keep = np.ones(hi - lo)
+        for a, b in stretches:
+            keep[max(a, lo) - lo : max(min(b, hi), lo) - lo] = 0.0
+        total = _moving_sum(squares[lo:hi] * keep, width, before)[start - lo : stop - lo]
+        count = _moving_sum(keep, width, before)[start - lo : stop - lo]
+        # A window left with less than half its samples would show little but the ringing
+        # at the edge of the gap: bridge it instead, between the windows either side.
+        count[count < 0.5 * width] = np.nan
+        part = np.sqrt(np.maximum(total, 0.0) / count)
+        gaps = ~np.isfinite(part)
+        if gaps.any():
+            known = np.flatnonzero(~gaps)
+            if known.size == 0:
+                left = out[start - 1] if start > 0 else np.nan
+                right = out[stop] if stop < n else np.nan
+                part[:] = np.nanmean([left, right]) if np.isfinite([left, right]).any() else 0.0
+            else:
+                index = np.arange(part.size)
+                part[gaps] = np.interp(index[gaps], known, part[known])
+        out[start:stop] = part
+    return out
+
+
+def _artefact_stretches(
+    squares: NDArray[np.float64],
+    suspect: NDArray[np.intp],
+    limit: NDArray[np.float64],
+    size: int,
+    rate: float,
+) -> list[tuple[int, int]]:
+    """``[start, stop)`` stretches to leave out: each artefact plus its ringing."""
+    hits = [
+        k * size + np.flatnonzero(squares[k * size : (k + 1) * size] > limit[k])
+        for k in suspect.tolist()
+    ]
+    bad = np.concatenate(hits)
+    breaks = np.flatnonzero(np.diff(bad) > round(_RING_MIN_S * rate)) + 1
+    stretches: list[tuple[int, int]] = []
+    for run in np.split(bad, breaks):
+        first, last = int(run[0]), int(run[-1])
+        level_squared = float(limit[min(first // size, limit.size - 1)]) / _ARTEFACT_FACTOR**2
+        peak_squared = float(squares[first : last + 1].max())
+        excess = max(np.sqrt(peak_squared / level_squared), 1.0)
+        ring_s = max(
+            _RING_TAU_S * float(np.log(excess)),
+            _NOTCH_RING_TAU_S * float(np.log(max(_NOTCH_RING_SHARE * excess, 1.0))),
+            _RING_MIN_S,
+        )
+        ring = round(min(ring_s, _RING_MAX_S) * rate)
+        stretches.append((max(0, first - ring), min(squares.size, last + 1 + ring)))
+    return _merge(stretches, squares.size)
+
+
+def _merge(stretches: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """Union of ``[start, stop)`` stretches, clipped to ``[0, n)``, in order."""
+    merged: list[tuple[int, int]] = []
+    for start, stop in sorted((max(0, a), min(n, b)) for a, b in stretches):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(stop, merged[-1][1]))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def _block_envelope(
+    squares: NDArray[np.float64], rate: float, window_s: float
+) -> tuple[NDArray[np.float64], float, float]:
+    """The artefact-rejected RMS envelope at about 100 samples/s, for the analysis.
+
+    The recording is cut into blocks of ``rate // 100`` samples; value ``k`` is the RMS over
+    the ``window_s`` of whole blocks around block ``k`` (a window aligned on block edges, so
+    about 100 times cheaper than the RMS at every sample). Artefacts are left out as in
+    :func:`_reject_artefacts`.
+
+    Returns
+    -------
+    (envelope, block_rate_hz, first_s)
+        ``first_s`` is the time of value 0: the centre of its window.
+    """
+    n = squares.size
+    size = max(1, int(rate // 100))
+    whole = n // size
+    count = -(-n // size)
+    grid = squares[: whole * size].reshape(whole, size)
+    sums = np.empty(count)
+    sums[:whole] = grid.sum(axis=1)
+    peaks = np.empty(count)
+    peaks[:whole] = grid.max(axis=1) if whole else peaks[:0]
+    if count > whole:
+        sums[-1] = squares[whole * size :].sum()
+        peaks[-1] = squares[whole * size :].max()
+    weights = np.full(count, float(size))
+    weights[-1] = n - (count - 1) * size
+    blocks = max(1, round(window_s * rate / size))
+    lead = blocks // 2
+    envelope = _window_rms(sums, weights, blocks, lead)
+    block_rate = rate / size
+    first_s = ((blocks / 2 - lead) * size - 0.5) / rate
+    if count < 3:
+        return envelope, block_rate, first_s
+    second = _odd_samples(block_rate)
+    local = maximum_filter1d(median_filter(envelope, size=second, mode="nearest"), second)
+    limit = np.square(_ARTEFACT_FACTOR * np.maximum(local, np.finfo(np.float64).tiny))
+    suspect = np.flatnonzero(peaks > limit)
+    if suspect.size == 0:
+        return envelope, block_rate, first_s
+    keep = np.ones(n, dtype=bool)
+    touched: set[int] = set()
+    for start, stop in _artefact_stretches(squares, suspect, limit, size, rate):
+        keep[start:stop] = False
+        touched.update(range(start // size, (stop - 1) // size + 1))
+    for k in touched:
+        part = slice(k * size, min(n, (k + 1) * size))
+        sums[k] = float(squares[part][keep[part]].sum())
+        weights[k] = float(np.count_nonzero(keep[part]))
+    return _window_rms(sums, weights, blocks, lead), block_rate, first_s
+
+
+def _window_rms(
+    sums: NDArray[np.float64], weights: NDArray[np.float64], blocks: int, lead: int
+) -> NDArray[np.float64]:
+    """RMS over ``blocks`` blocks from ``k - lead`` for each block ``k``; windows left with
+    less than half their samples are bridged by interpolation."""
+    before = lead
+    total = _moving_sum(sums, blocks, before)
+    counted = _moving_sum(weights, blocks, before)
+    full = float(np.max(weights)) * blocks
+    thin = counted < 0.5 * min(full, float(weights.sum()))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rms = np.sqrt(np.maximum(total, 0.0) / counted)
+    if thin.any() and not thin.all():
+        index = np.arange(rms.size)
+        rms[thin] = np.interp(index[thin], index[~thin], rms[~thin])
+    return rms
+
+
+def _odd_samples(samples: float) -> int:
+    count = max(1, round(samples))
+    return count if count % 2 else count + 1
