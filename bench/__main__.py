@@ -84,10 +84,14 @@ def machine() -> str:
     except (OSError, ValueError, IndexError):
         pass
     today = datetime.datetime.now(tz=datetime.UTC).date().isoformat()
+    # Other work on the machine shows in the timings; the load says how much there was.
+    load = (
+        f"; load average {os.getloadavg()[0]:.1f} at the start" if hasattr(os, "getloadavg") else ""
+    )
     return (
         f"Last run {today} on {cpu} ({os.cpu_count()} cores{memory}), {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}, NumPy {numpy.__version__}, "
-        f"SciPy {scipy.__version__}; BLAS/OpenMP limited to one thread."
+        f"SciPy {scipy.__version__}; BLAS/OpenMP limited to one thread{load}."
     )
 
 
