@@ -579,3 +579,52 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
 def test_written_file_is_private_to_its_owner(tmp_path: Path) -> None:
     path = write_edf(tmp_path / "own.edf", [1.0, 2.0], 1000.0)
     assert os.stat(path).st_mode & 0o077 == 0
+
+
+def test_a_killed_writer_never_leaves_a_file_under_the_final_name(tmp_path: Path) -> None:
+    """A child process starts writing, announces it, and is killed with SIGKILL mid-file."""
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "session.edf"
+    code = (
+        "import sys, time\n"
+        "from pelvio.signals.edf import write_atomically\n"
+        "def slow(stream):\n"
+        "    stream.write(b'0       ' * 1000); stream.flush()\n"
+        "    print('writing', flush=True); time.sleep(60)\n"
+        f"write_atomically({str(target)!r}, slow)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "writing\n"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    assert not target.exists()
+    leftovers = [p.name for p in tmp_path.iterdir()]
+    assert len(leftovers) == 1
+    assert leftovers[0].startswith(".session.edf.")
+    assert leftovers[0].endswith(".part")
+
+
+def test_read_options_are_checked(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    with pytest.raises(InputError, match="kind must be one of 'auto', 'emg', 'pressure'"):
+        read_edf(path, kind="ecg")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="validation must be one of 'strict', 'lenient'"):
+        read_edf(path, validation="loose")  # type: ignore[arg-type]
+
+
+def test_public_surface() -> None:
+    from pelvio.signals import edf
+
+    assert set(edf.__all__) == {
+        "MIN_EMG_SAMPLING_RATE_HZ",
+        "PADDING",
+        "ChannelInfo",
+        "Recording",
+        "read_edf",
+        "write_atomically",
+        "write_edf",
+    }
