@@ -28,6 +28,11 @@ def text_of(html: str) -> str:
     return " ".join(unescape(without_tags).split())
 
 
+def first_section_is_seek_care(page: str) -> bool:
+    first_section = re.search(r"<section[^>]*>", page.split('<main id="main"', 1)[1])
+    return first_section is not None and 'class="seek-care"' in first_section.group(0)
+
+
 def new_patient(client: TestClient) -> User:
     with client.app.state.session_factory() as db:  # type: ignore[attr-defined]
         user = accounts.create_user(
@@ -145,8 +150,7 @@ def test_a_red_flag_intake_always_shows_seek_care_first(client: TestClient) -> N
         assert 'href="/checkins/' not in plan
         today = client.get("/today").text
         assert SEEK_CARE_TEXT.nl in unescape(today)
-        first_section = re.search(r"<section[^>]*>", today.split('<main id="main"', 1)[1])
-        assert first_section and 'class="seek-care"' in first_section.group(0), flag
+        assert first_section_is_seek_care(today), flag
 
 
 def test_intake_errors_name_the_field_and_keep_the_answers(client: TestClient) -> None:
@@ -223,6 +227,9 @@ def test_checkins_lead_to_exactly_one_outcome(client: TestClient) -> None:
         "/checkins/2w", data={"red_flags": "fever", "pgi_i": "1", "csrf_token": token}
     )
     assert SEEK_CARE_TEXT.nl in unescape(response.text)
+    today = client.get("/today").text
+    assert first_section_is_seek_care(today) and "Koorts" in today
+    assert SEEK_CARE_TEXT.nl in unescape(client.get("/plan").text)
     # a missing answer is named
     response = client.post("/checkins/2w", data={"red_flags": "none", "csrf_token": token})
     assert response.status_code == 422 and 'href="#q-pgi_i"' in response.text
@@ -233,6 +240,9 @@ def test_checkins_lead_to_exactly_one_outcome(client: TestClient) -> None:
     with client.app.state.session_factory() as db:  # type: ignore[attr-defined]
         outcomes = db.scalars(select(PathwayCheckin.outcome).order_by(PathwayCheckin.id)).all()
     assert outcomes[-3:] == ["continue", "see-gp-other-treatment", "seek-care-now"]
+    # a later check-in without a red flag ends the seek-care advice
+    client.post("/checkins/2w", data={"red_flags": "none", "pgi_i": "3", "csrf_token": token})
+    assert not first_section_is_seek_care(client.get("/today").text)
 
 
 def test_demo_anna_sees_her_next_checkin_on_today(client: TestClient) -> None:

@@ -37,6 +37,7 @@ from pelvio.pathway.intake import (
 from pelvio.pathway.plan import CHECKIN_POINTS, CheckinPoint, Plan
 from pelvio.pathway.reimbursement import REGISTRATION_FACTS, reimbursement
 from pelvio.pathway.sources import Lang, sources
+from pelvio.pathway.tables import PathwayCheckin
 from pelvio.web.csrf import verify_csrf
 from pelvio.web.deps import CurrentUser, Db, OptionalUser, own_record, patient_record
 from pelvio.web.i18n import N_, current_locale
@@ -189,6 +190,32 @@ class FormErrors:
 
     def add(self, name: str, message: str) -> None:
         self.by_field.setdefault(name, message)
+
+
+@dataclass(frozen=True, slots=True)
+class SeekCareView:
+    """The seek-care-now advice as shown: text, the red flags that led to it, the sources."""
+
+    text: str
+    evidence: tuple[str, ...]
+    sources: tuple[Any, ...]
+
+
+def seek_care_view(plan: Plan, latest: PathwayCheckin | None, lang: Lang) -> SeekCareView | None:
+    """The seek-care advice when the intake, or the newest check-in, reported a red flag.
+
+    A red flag at any time means "seek care now" (leaflet 004); a later check-in without one
+    (or a new intake) ends it.
+    """
+    advice = plan.classification.seek_care_now
+    if advice is not None:
+        evidence = tuple(e.in_(lang) for e in advice.hit.evidence)
+        return SeekCareView(advice.text.in_(lang), evidence, advice.hit.sources)
+    if latest is None or latest.outcome != "seek-care-now" or latest.result is None:
+        return None
+    labels = {o.value: o.label.in_(lang) for o in question(RED_FLAGS_ID).options}
+    evidence = tuple(labels[f] for f in latest.red_flags if f in labels)
+    return SeekCareView(latest.result["reason"][lang], evidence, tuple(latest.result["sources"]))
 
 
 def intake_questions() -> tuple[Question, ...]:
@@ -406,7 +433,7 @@ def plan_page(request: Request, patient: OwnPlan, db: Db) -> Response:
         return RedirectResponse("/intake", status_code=303)
     lang = page_lang()
     plan = service.plan_of(intake)
-    done = {c.point for c in service.checkins(db, patient=patient, intake=intake)}
+    done = service.checkins(db, patient=patient, intake=intake)
     return render(
         request,
         "pathway/plan.html",
@@ -414,7 +441,8 @@ def plan_page(request: Request, patient: OwnPlan, db: Db) -> Response:
             **common_context(lang),
             **plan_context(plan, local_today(patient), lang),
             "intake": intake,
-            "done_points": done,
+            "seek_care": seek_care_view(plan, done[-1] if done else None, lang),
+            "done_points": {c.point for c in done},
             "for_therapist": False,
         },
     )
@@ -580,12 +608,15 @@ def patient_pathway_page(request: Request, patient: PatientPathway, db: Db) -> R
     if history:
         current = history[0]
         answers = service.answers_of(current)
-        context.update(plan_context(service.plan_of(current), local_today(patient), lang))
+        plan = service.plan_of(current)
+        context.update(plan_context(plan, local_today(patient), lang))
         context["intake"] = current
         context["answer_rows"] = _answer_rows(answers, lang)
         context["checkins"] = service.checkins(db, patient=patient)
         context["versions"] = {i.id: i.version for i in history}
-        context["done_points"] = {c.point for c in context["checkins"] if c.intake_id == current.id}
+        of_current = [c for c in context["checkins"] if c.intake_id == current.id]
+        context["done_points"] = {c.point for c in of_current}
+        context["seek_care"] = seek_care_view(plan, of_current[-1] if of_current else None, lang)
         context["for_therapist"] = True
     return render(request, "pathway/patient_pathway.html", context)
 

@@ -29,7 +29,7 @@ ORDER_PATHWAY = 20
 def today_section(db: Session, patient: User, day: dt.date) -> TodaySection | None:
     """The pathway card for ``patient`` on ``day`` (always shown: it invites an intake)."""
     from pelvio.pathway import service
-    from pelvio.pathway.routes import common_context, page_lang, plan_context
+    from pelvio.pathway.routes import common_context, page_lang, plan_context, seek_care_view
     from pelvio.web.sections import TodaySection
 
     intake = service.latest_intake(db, patient=patient)
@@ -38,18 +38,20 @@ def today_section(db: Session, patient: User, day: dt.date) -> TodaySection | No
         return TodaySection("pathway/today_card.html", {"state": "no-intake"}, ORDER_PATHWAY)
     plan = service.plan_of(intake)
     context = plan_context(plan, day, lang)
-    done = {c.point for c in service.checkins(db, patient=patient, intake=intake)}
+    checkins = service.checkins(db, patient=patient, intake=intake)
+    done = {c.point for c in checkins}
+    seek_care = seek_care_view(plan, checkins[-1] if checkins else None, lang)
     next_point = next((p for p in plan.schedule if p.id not in done and p.due >= day), None)
     overdue = [p for p in plan.schedule if p.id not in done and p.due < day]
     context.update(
         {
             **common_context(lang),
             "state": "seek-care" if plan.status == "seek-care-first" else "ready",
-            "seek": plan.classification.seek_care_now,
+            "seek_care": seek_care,
             "due_advice": [a for a in plan.advice_due(day) if a.kind != "seek-care-now"],
             "next_point": overdue[-1] if overdue else next_point,
             "day": day,
         }
     )
-    order = ORDER_SEEK_CARE if plan.status == "seek-care-first" else ORDER_PATHWAY
+    order = ORDER_SEEK_CARE if seek_care is not None else ORDER_PATHWAY
     return TodaySection("pathway/today_card.html", context, order)
