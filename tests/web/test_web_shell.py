@@ -221,3 +221,12 @@ def test_no_personal_data_in_urls(client: TestClient) -> None:
     links = re.findall(r'href="(/patients/[^"]+)"', page.text)
     assert len(links) == 2
     assert all(re.fullmatch(r"/patients/[0-9a-f]{32}", link) for link in links)
+
+
+def test_today_loads_the_stylesheets_of_its_cards(client: TestClient) -> None:
+    log_in(client, DEMO_PATIENT.email, DEMO_PATIENT.password)
+    page = client.get("/today")
+    links = re.findall(r'<link rel="stylesheet" href="(/static/[a-z]+/[a-z]+\.css)\?v=', page.text)
+    assert "/static/training/training.css" in links
+    for href in links:
+        assert client.get(href).status_code == 200

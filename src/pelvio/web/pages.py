@@ -14,7 +14,7 @@ from pelvio.accounts.roles import Role
 from pelvio.accounts.tables import User
 from pelvio.db import utcnow
 from pelvio.web.deps import CurrentTherapist, Db, OptionalUser, own_record, patient_record
-from pelvio.web.sections import today_sections
+from pelvio.web.sections import section_stylesheets, today_sections
 from pelvio.web.templating import render
 
 __all__ = ["router"]
@@ -50,12 +50,14 @@ def _local_today(user: User) -> dt.date:
 def today(request: Request, patient: OwnToday, db: Db) -> Response:
     """The patient's plan for today."""
     day = _local_today(patient)
+    sections = today_sections(db, patient, day)
     return render(
         request,
         "today.html",
         {
             "today": day,
-            "sections": today_sections(db, patient, day),
+            "sections": sections,
+            "stylesheets": section_stylesheets(sections),
             "therapists": service.therapists_of(db, patient),
         },
     )

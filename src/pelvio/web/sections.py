@@ -1,7 +1,9 @@
 """Cards that features put on the patient's "Vandaag" page.
 
 A feature adds a card through ``today.py`` with
-``today_section(db: Session, patient: User, day: date) -> TodaySection | None``.
+``today_section(db: Session, patient: User, day: date) -> TodaySection | None``. The card's
+template lives in ``templates/<feature>/``; the page loads ``static/<feature>.css`` of that
+feature when it exists.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pelvio.accounts.tables import User
-from pelvio.features import feature_modules
+from pelvio.features import feature_dirs, feature_modules
 
-__all__ = ["TodaySection", "today_sections"]
+__all__ = ["TodaySection", "section_stylesheets", "today_sections"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +42,13 @@ def today_sections(db: Session, patient: User, day: dt.date) -> list[TodaySectio
         if section is not None:
             sections.append(section)
     return sorted(sections, key=lambda section: section.order)
+
+
+def section_stylesheets(sections: list[TodaySection]) -> list[str]:
+    """The URLs of the stylesheets of the features whose cards are shown, in feature order."""
+    shown = {section.template.split("/", 1)[0] for section in sections}
+    return [
+        f"/static/{folder.parent.name}/{folder.parent.name}.css"
+        for folder in feature_dirs("static")
+        if folder.parent.name in shown and (folder / f"{folder.parent.name}.css").is_file()
+    ]

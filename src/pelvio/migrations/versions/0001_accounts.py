@@ -172,3 +172,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_access_log_actor_id"))
 
     op.drop_table("access_log")
+    sa.Enum(name="user_role").drop(op.get_bind(), checkfirst=True)
