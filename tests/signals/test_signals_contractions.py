@@ -198,7 +198,7 @@ class TestBadInput:
     def test_bad_levels_and_durations(self) -> None:
         x = ramp_envelope([(5.0, 0.2, 40.0, 10.0, 0.2)])
         with pytest.raises(InputError, match="off level"):
-            detect_contractions(x, RATE, off_sd=6.0)
+            detect_contractions(x, RATE, off_sd=7.0)
         with pytest.raises(InputError, match="min_on_s"):
             detect_contractions(x, RATE, min_on_s=-1.0)
         with pytest.raises(SignalError, match="sampling_rate_hz"):

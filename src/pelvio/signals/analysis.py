@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 from pelvio._check import check_option, check_range, check_sampling_rate, check_signal
 from pelvio.errors import SignalError
 from pelvio.signals.annotations import Annotation, phases_of
-from pelvio.signals.contractions import Contraction, _detect, _Detection, _Levels
+from pelvio.signals.contractions import EMG_LEVELS, Contraction, _detect, _Detection
 from pelvio.signals.envelope import _block_envelope
 from pelvio.signals.filters import (
     DEFAULT_BAND_HZ,
@@ -169,7 +169,7 @@ def _analyze_emg(
         envelope,
         envelope_rate,
         baseline=None,
-        levels=_Levels(5.0, 2.0, 0.5, 0.25, 0.0, 0.0),
+        levels=EMG_LEVELS,
         min_on_s=0.3,
         min_off_s=0.3,
         spike_s=0.4,

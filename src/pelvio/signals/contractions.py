@@ -65,7 +65,7 @@ _BODY_MIN_S: Final = 0.5
 _SAG_BRIDGE_S: Final = 3.0
 _BESIDE_RAMP_S: Final = 1.0
 _RAMP_MIDDLE_SHARE: Final = 0.41  # raised cosine: 20 % to 80 % of the height
-_RAMP_SHARE: Final = 0.2
+_RAMP_SHARE: Final = 0.3
 _RAMP_REACH: Final = 400  # blocks, 4 s at 100 per second
 _BACK_AT_BASELINE: Final = 0.1
 _REST_MEDIAN_S: Final = 15
@@ -132,6 +132,10 @@ class _Levels:
     off_min: float
 
 
+EMG_LEVELS: Final = _Levels(6.0, 2.0, 0.5, 0.25, 0.0, 0.0)
+"""The default on and off levels for EMG (those of :func:`detect_contractions`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Smoothed:
     values: NDArray[np.float64]  # spike-rejected, smoothed block means (for the timing)
@@ -156,7 +160,7 @@ def detect_contractions(
     sampling_rate_hz: float,
     *,
     baseline_uv: float | ArrayLike | None = None,
-    on_sd: float = 5.0,
+    on_sd: float = 6.0,
     off_sd: float = 2.0,
     on_ratio: float = 0.5,
     off_ratio: float = 0.25,
@@ -323,7 +327,7 @@ class StreamingDetector:
         baseline_uv: float | None = None,
         calibration_s: float = 5.0,
         envelope_window_s: float = 0.1,
-        on_sd: float = 5.0,
+        on_sd: float = 6.0,
         off_sd: float = 2.0,
         on_ratio: float = 0.5,
         off_ratio: float = 0.25,
@@ -917,8 +921,8 @@ def _fitted_crossing(
 ) -> float:
     """Refine a half-amplitude crossing with a straight line through the whole ramp.
 
-    One crossing of a noisy curve moves with the noise; the middle of a ramp, from 20 % to
-    80 % of the way between rest and hold, is close to straight (a raised cosine's middle is),
+    One crossing of a noisy curve moves with the noise; the middle of a ramp, from 30 % to
+    70 % of the way between rest and hold, is close to straight (a raised cosine's middle is),
     so a least-squares line through all of it crosses the half-way level far more steadily,
     and, being symmetric about that level, without bias. Keeps ``crossing`` when the ramp is
     too short to fit or the line does not cross near it.
