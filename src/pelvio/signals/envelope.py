@@ -363,11 +363,8 @@ def _block_envelope(
     grid = squares[: whole * size].reshape(whole, size)
     sums = np.empty(count)
     sums[:whole] = grid.sum(axis=1)
-    peaks = np.empty(count)
-    peaks[:whole] = grid.max(axis=1) if whole else peaks[:0]
     if count > whole:
         sums[-1] = squares[whole * size :].sum()
-        peaks[-1] = squares[whole * size :].max()
     weights = np.full(count, float(size))
     weights[-1] = n - (count - 1) * size
     blocks = max(1, round(window_s * rate / size))
@@ -377,10 +374,14 @@ def _block_envelope(
     first_s = ((blocks / 2 - lead) * size - 0.5) / rate
     if count < 3:
         return envelope, block_rate, first_s
-    second = _odd_samples(block_rate)
-    local = maximum_filter1d(median_filter(envelope, size=second, mode="nearest"), second)
-    limit = np.square(_ARTEFACT_FACTOR * np.maximum(local, np.finfo(np.float64).tiny))
-    suspect = np.flatnonzero(peaks > limit)
+    limit = np.square(_ARTEFACT_FACTOR * _local_level(envelope, block_rate))
+    # A block holds a sample beyond the limit only if its sum of squares is beyond it too:
+    # look for the samples only in those few blocks.
+    suspect = np.flatnonzero(sums[:whole] > limit[:whole])
+    if suspect.size:
+        suspect = suspect[grid[suspect].max(axis=1) > limit[suspect]]
+    if count > whole and squares[whole * size :].max() > limit[-1]:
+        suspect = np.append(suspect, count - 1)
     if suspect.size == 0:
         return envelope, block_rate, first_s
     keep = np.ones(n, dtype=bool)
@@ -393,6 +394,22 @@ def _block_envelope(
         sums[k] = float(squares[part][keep[part]].sum())
         weights[k] = float(np.count_nonzero(keep[part]))
     return _window_rms(sums, weights, blocks, lead), block_rate, first_s
+
+
+def _local_level(envelope: NDArray[np.float64], rate: float) -> NDArray[np.float64]:
+    """The local EMG level for the artefact limit: a running median over 1 s, raised to its
+    maximum within half a second either side; on tenth-of-a-second means, to be cheap."""
+    step = max(1, round(rate / 10))
+    whole = envelope.size // step
+    if whole < 3:
+        level = np.full(envelope.size, float(np.median(envelope)))
+    else:
+        coarse = envelope[: whole * step].reshape(whole, step).mean(axis=1)
+        second = _odd_samples(rate / step)
+        smooth = maximum_filter1d(median_filter(coarse, size=second, mode="nearest"), second)
+        level = np.repeat(smooth, step)
+        level = np.append(level, np.full(envelope.size - level.size, smooth[-1]))
+    return np.asarray(np.maximum(level, np.finfo(np.float64).tiny), dtype=np.float64)
 
 
 def _window_rms(
