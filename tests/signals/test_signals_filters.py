@@ -269,3 +269,31 @@ class TestBadInput:
             pressure_clean(np.arange(100.0), 100.0, drift_cutoff_hz=-1.0)
         with pytest.raises(InputError, match="sampling_rate_hz"):
             PressureFilter(0.0)
+
+
+class TestOnePass:
+    """The analysis cleans in one lean pass; it must give what ``emg_clean`` gives."""
+
+    @pytest.mark.parametrize("keep_forward", [True, False])
+    def test_block_energies_and_spectra_match_the_cleaned_signal(
+        self, keep_forward: bool, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from pelvio.signals import _onepass
+        from pelvio.signals._spectrum import welch_psd
+        from pelvio.signals.filters import _emg_filter_sos, _padlen
+
+        if not keep_forward:
+            monkeypatch.setattr(_onepass, "_KEEP_FORWARD", 0)
+        x = white_noise(100.0, seed=3) + sine(50.0, 20.0, 100.0) + 300.0
+        sos = _emg_filter_sos(x, RATE_HZ, 50.0)
+        span = _onepass.Span(30_000, 170_000, 1000, 500)
+        energies = _onepass.clean_pass(x, RATE_HZ, sos, size=20, spans=[span], padlen=_padlen(sos))
+        cleaned = emg_clean(x, RATE_HZ)
+        squares = cleaned**2
+        np.testing.assert_allclose(energies.sums, squares.reshape(-1, 20).sum(axis=1), rtol=1e-12)
+        np.testing.assert_array_equal(energies.peaks, squares.reshape(-1, 20).max(axis=1))
+        spectrum = energies.spectra[0]
+        assert spectrum is not None
+        starts = np.arange(0, 140_000 - 1000 + 1, 500, dtype=np.int64)
+        _, expected = welch_psd(cleaned[30_000:170_000], RATE_HZ, nperseg=1000, starts=starts)
+        np.testing.assert_allclose(spectrum[1], expected, rtol=1e-9)

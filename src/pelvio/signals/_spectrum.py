@@ -8,40 +8,49 @@ spectrum matters here (hum detection, median frequency), so it is left unscaled.
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 from scipy.signal import get_window
 
 __all__ = ["median_frequency_of", "welch_psd"]
 
+_BATCH: Final = 256
+
 
 def welch_psd(
-    x: NDArray[np.float64],
+    x: NDArray[np.floating[Any]],
     rate: float,
     *,
     nperseg: int,
     starts: NDArray[np.int64] | None = None,
     overlap: bool = True,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Frequencies and an unscaled Welch power spectrum of ``x``.
+    """Frequencies and an unscaled one-sided Welch power spectrum of ``x``.
 
     ``starts`` picks the segments' first samples; otherwise segments overlap by half, or
     follow each other with ``overlap=False``. ``x`` must hold at least ``nperseg`` samples.
+    Segments are transformed a batch at a time, so an hour-long stretch never needs its
+    spectra all at once.
     """
     if starts is None:
         step = nperseg - nperseg // 2 if overlap else nperseg
-        segments = sliding_window_view(x, nperseg)[::step]
-    else:
-        segments = x[starts[:, None] + np.arange(nperseg)]
+        starts = np.arange(0, x.size - nperseg + 1, step, dtype=np.int64)
     window = np.asarray(get_window("hann", nperseg), dtype=np.float64)
-    centred = segments - segments.mean(axis=1, keepdims=True)
-    spectra = np.fft.rfft(centred * window, axis=1)
-    power = (spectra.real**2 + spectra.imag**2).mean(axis=0)
+    power = np.zeros(nperseg // 2 + 1)
+    offsets = np.arange(nperseg)
+    for first in range(0, starts.size, _BATCH):
+        segments = np.asarray(x[starts[first : first + _BATCH, None] + offsets], dtype=np.float64)
+        segments -= segments.mean(axis=1, keepdims=True)
+        segments *= window
+        spectra = np.fft.rfft(segments, axis=1)
+        power += (spectra.real**2 + spectra.imag**2).sum(axis=0)
+    power /= max(starts.size, 1)
     # One-sided: every frequency but 0 (and Nyquist, for an even length) holds its mirror too.
     power[1 : power.size - (1 - nperseg % 2)] *= 2.0
     freqs = np.asarray(np.fft.rfftfreq(nperseg, d=1.0 / rate), dtype=np.float64)
-    return freqs, np.asarray(power, dtype=np.float64)
+    return freqs, power
 
 
 def median_frequency_of(freqs: NDArray[np.float64], psd: NDArray[np.float64]) -> float | None:

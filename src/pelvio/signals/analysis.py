@@ -31,16 +31,24 @@ from numpy.typing import ArrayLike, NDArray
 
 from pelvio._check import check_option, check_range, check_sampling_rate, check_signal
 from pelvio.errors import SignalError
+from pelvio.signals._onepass import Span, clean_pass
+from pelvio.signals._spectrum import median_frequency_of
 from pelvio.signals.annotations import Annotation, phases_of
-from pelvio.signals.contractions import EMG_LEVELS, Contraction, _detect, _Detection
+from pelvio.signals.contractions import EMG_LEVELS, Contraction, _block_size, _detect, _Detection
 from pelvio.signals.envelope import _block_envelope
 from pelvio.signals.filters import (
-    DEFAULT_BAND_HZ,
     _check_mains,
-    _emg_clean,
+    _emg_filter_sos,
+    _padlen,
     min_emg_sampling_rate_hz,
 )
-from pelvio.signals.glazer import PhaseMetrics, _glazer_phases, phase_metrics
+from pelvio.signals.glazer import (
+    FrequencyOf,
+    PhaseMetrics,
+    _glazer_phases,
+    phase_metrics,
+    welch_layout,
+)
 from pelvio.signals.pressure import Squeeze, detect_pressure, split_abdominal, squeeze_of
 
 __all__ = ["Analysis", "SignalKind", "analyze"]
@@ -182,8 +190,22 @@ def _analyze_emg(
 ) -> Analysis:
     mains = _check_mains(mains_hz, rate)
     seconds = check_range("window_s", window_s, low=0.0, high=1.0, low_inclusive=False, unit="s")
-    cleaned = _emg_clean(x, rate, DEFAULT_BAND_HZ, mains, "detect", "zero-phase")
-    envelope, envelope_rate, first_s = _block_envelope(np.square(cleaned), rate, seconds)
+    sos = _emg_filter_sos(x, rate, mains)
+    padlen = _padlen(sos)
+    if x.size <= padlen:
+        raise SignalError(f"signal is too short: {x.size} samples", field="signal")
+    spans = _spans(x.size, rate, annotations)
+    energies = clean_pass(
+        x, rate, sos, size=_block_size(rate), spans=[s for _, s in spans], padlen=padlen
+    )
+    frequencies = {
+        key: (None if spectrum is None else median_frequency_of(*spectrum))
+        for (key, _), spectrum in zip(spans, energies.spectra, strict=True)
+    }
+    envelope, envelope_rate, first_s = _block_envelope(
+        energies.sums, energies.peaks, x.size, rate, seconds
+    )
+    del energies  # an hour's block energies are 6 MB the rest of the analysis can use
     detection = _detect(
         envelope,
         envelope_rate,
@@ -196,8 +218,23 @@ def _analyze_emg(
         checked=True,
         first_s=first_s,
     )
-    phases = _phases(cleaned, rate, annotations, detection)
+    phases = _phases(x.size / rate, annotations, detection, lambda a, b: frequencies.get((a, b)))
     return Analysis(rate, x.size / rate, channel, "emg", phases, detection.contractions)
+
+
+def _spans(
+    n: int, rate: float, annotations: tuple[Annotation, ...]
+) -> list[tuple[tuple[float, float], Span]]:
+    """The stretches whose median frequency the analysis reports: the annotated phases, or
+    the whole recording; keyed by their times as the phase metrics ask for them."""
+    times = [(p.onset_s, p.end_s) for p in phases_of(list(annotations))] or [(0.0, n / rate)]
+    spans = []
+    for start_s, end_s in times:
+        start, stop = max(0, round(start_s * rate)), min(n, round(end_s * rate))
+        if stop - start >= 8:
+            nperseg, step = welch_layout(start, stop, rate)
+            spans.append(((start_s, end_s), Span(start, stop, nperseg, step)))
+    return spans
 
 
 def _analyze_pressure(
@@ -216,7 +253,7 @@ def _analyze_pressure(
         contractions, moved = split_abdominal(contractions, abdominal, rate, resting_cmh2o=resting)
         rises = tuple(moved)
     kept = _Detection(tuple(contractions), detection.smoothed, detection.baseline, detection.sd)
-    phases = _phases(None, rate, annotations, kept)
+    phases = _phases(x.size / rate, annotations, kept, lambda a, b: None)
     squeeze = squeeze_of(contractions, resting)
     return Analysis(
         rate, x.size / rate, channel, "pressure", phases, tuple(contractions), squeeze, rises
@@ -224,22 +261,16 @@ def _analyze_pressure(
 
 
 def _phases(
-    cleaned: NDArray[np.float64] | None,
-    rate: float,
+    duration_s: float,
     annotations: tuple[Annotation, ...],
     detection: _Detection,
+    frequency_of: FrequencyOf,
 ) -> tuple[PhaseMetrics, ...]:
     smoothed = detection.smoothed
     envelope = smoothed.blocks
-    duration_s = envelope.size / smoothed.rate_hz
-    # Without a raw signal (pressure) there is no median frequency: hand the metrics a
-    # placeholder too short for one.
-    raw = cleaned if cleaned is not None else np.zeros(1)
-    raw_rate = rate if cleaned is not None else 1.0
     if phases_of(list(annotations)):
         return _glazer_phases(
-            raw,
-            raw_rate,
+            frequency_of,
             annotations,
             envelope,
             smoothed.rate_hz,
@@ -248,13 +279,12 @@ def _phases(
         )
     overall = phase_metrics(
         "overall",
-        (0.0, duration_s if cleaned is None else cleaned.size / rate),
-        raw,
-        raw_rate,
+        (0.0, duration_s),
         envelope,
         smoothed.rate_hz,
         kind="contraction",
         baseline=detection.baseline,
+        frequency=frequency_of(0.0, duration_s),
         contractions=detection.contractions,
     )
     return (overall,)

@@ -15,7 +15,9 @@ instead (see :func:`_reject_artefacts`).
 
 from __future__ import annotations
 
-from typing import Final, Literal
+import math
+from dataclasses import dataclass
+from typing import Any, Final, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -29,6 +31,7 @@ __all__ = ["EnvelopeMethod", "StreamingEnvelope", "decimate_envelope", "emg_enve
 EnvelopeMethod = Literal["trailing", "centered"]
 
 _MAX_WINDOW_S: Final = 10.0
+_CHUNK: Final = 1 << 16
 _ARTEFACT_FACTOR: Final = 6.0
 _RING_TAU_S: Final = 0.025
 _NOTCH_RING_TAU_S: Final = 0.2
@@ -272,7 +275,7 @@ def _reject_artefacts(
     suspect = np.flatnonzero(block_peak > limit)
     if suspect.size == 0:
         return envelope
-    stretches = _artefact_stretches(squares, suspect, limit, size, rate)
+    stretches = _artefact_stretches(_Squares(squares, True), suspect, limit, size, rate)
     after = width - 1 - before
     out = envelope  # ours to change: emg_envelope made it
     for start, stop in _merge([(a - after, b + before) for a, b in stretches], n):
@@ -300,8 +303,25 @@ def _reject_artefacts(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Squares:
+    """Squared samples on demand: of ``values`` squared already, or of a cleaned signal
+    (kept in single precision by the analysis) squared a stretch at a time."""
+
+    values: NDArray[np.floating[Any]]
+    squared: bool
+
+    @property
+    def size(self) -> int:
+        return int(self.values.size)
+
+    def __call__(self, start: int, stop: int) -> NDArray[np.float64]:
+        part = np.asarray(self.values[start:stop], dtype=np.float64)
+        return part if self.squared else part * part
+
+
 def _artefact_stretches(
-    squares: NDArray[np.float64],
+    squares: _Squares,
     suspect: NDArray[np.intp],
     limit: NDArray[np.float64],
     size: int,
@@ -309,7 +329,7 @@ def _artefact_stretches(
 ) -> list[tuple[int, int]]:
     """``[start, stop)`` stretches to leave out: each artefact plus its ringing."""
     hits = [
-        k * size + np.flatnonzero(squares[k * size : (k + 1) * size] > limit[k])
+        k * size + np.flatnonzero(squares(k * size, (k + 1) * size) > limit[k])
         for k in suspect.tolist()
     ]
     bad = np.concatenate(hits)
@@ -318,14 +338,9 @@ def _artefact_stretches(
     for run in np.split(bad, breaks):
         first, last = int(run[0]), int(run[-1])
         level_squared = float(limit[min(first // size, limit.size - 1)]) / _ARTEFACT_FACTOR**2
-        peak_squared = float(squares[first : last + 1].max())
-        excess = max(np.sqrt(peak_squared / level_squared), 1.0)
-        ring_s = max(
-            _RING_TAU_S * float(np.log(excess)),
-            _NOTCH_RING_TAU_S * float(np.log(max(_NOTCH_RING_SHARE * excess, 1.0))),
-            _RING_MIN_S,
-        )
-        ring = round(min(ring_s, _RING_MAX_S) * rate)
+        peak_squared = float(squares(first, last + 1).max())
+        excess = max(math.sqrt(peak_squared / level_squared), 1.0)
+        ring = round(_ring_s(excess) * rate)
         stretches.append((max(0, first - ring), min(squares.size, last + 1 + ring)))
     return _merge(stretches, squares.size)
 
@@ -342,29 +357,27 @@ def _merge(stretches: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
 
 
 def _block_envelope(
-    squares: NDArray[np.float64], rate: float, window_s: float
+    sums: NDArray[np.float64],
+    peaks: NDArray[np.float64],
+    n: int,
+    rate: float,
+    window_s: float,
 ) -> tuple[NDArray[np.float64], float, float]:
     """The artefact-rejected RMS envelope at about 100 samples/s, for the analysis.
 
-    The recording is cut into blocks of ``rate // 100`` samples; value ``k`` is the RMS over
-    the ``window_s`` of whole blocks around block ``k`` (a window aligned on block edges, so
-    about 100 times cheaper than the RMS at every sample). Artefacts are left out as in
-    :func:`_reject_artefacts`.
+    From the sum and the largest of the squared samples in each block of ``rate // 100``
+    samples (``sums``, ``peaks``; ``n`` samples in all): value ``k`` is the RMS over the
+    ``window_s`` of whole blocks around block ``k``. Artefacts are left out as in
+    :func:`_reject_artefacts`, a whole block at a time: a block whose largest sample passes
+    the limit goes, with its neighbours for the ringing.
 
     Returns
     -------
     (envelope, block_rate_hz, first_s)
         ``first_s`` is the time of value 0: the centre of its window.
     """
-    n = squares.size
     size = max(1, int(rate // 100))
-    whole = n // size
-    count = -(-n // size)
-    grid = squares[: whole * size].reshape(whole, size)
-    sums = np.empty(count)
-    sums[:whole] = grid.sum(axis=1)
-    if count > whole:
-        sums[-1] = squares[whole * size :].sum()
+    count = sums.size
     weights = np.full(count, float(size))
     weights[-1] = n - (count - 1) * size
     blocks = max(1, round(window_s * rate / size))
@@ -374,42 +387,54 @@ def _block_envelope(
     first_s = ((blocks / 2 - lead) * size - 0.5) / rate
     if count < 3:
         return envelope, block_rate, first_s
-    limit = np.square(_ARTEFACT_FACTOR * _local_level(envelope, block_rate))
-    # A block holds a sample beyond the limit only if its sum of squares is beyond it too:
-    # look for the samples only in those few blocks.
-    suspect = np.flatnonzero(sums[:whole] > limit[:whole])
-    if suspect.size:
-        suspect = suspect[grid[suspect].max(axis=1) > limit[suspect]]
-    if count > whole and squares[whole * size :].max() > limit[-1]:
-        suspect = np.append(suspect, count - 1)
-    if suspect.size == 0:
+    step, coarse_limit = _coarse_limit(envelope, block_rate)
+    bad = np.flatnonzero(peaks > np.repeat(coarse_limit, step)[: peaks.size])
+    if bad.size == 0:
         return envelope, block_rate, first_s
-    keep = np.ones(n, dtype=bool)
-    touched: set[int] = set()
-    for start, stop in _artefact_stretches(squares, suspect, limit, size, rate):
-        keep[start:stop] = False
-        touched.update(range(start // size, (stop - 1) // size + 1))
-    for k in touched:
-        part = slice(k * size, min(n, (k + 1) * size))
-        sums[k] = float(squares[part][keep[part]].sum())
-        weights[k] = float(np.count_nonzero(keep[part]))
+    # ``sums`` is the caller's to give up: the analysis has no further use for it.
+    for run in np.split(bad, np.flatnonzero(np.diff(bad) > 1) + 1):
+        first, last = int(run[0]), int(run[-1])
+        level_squared = float(coarse_limit[first // step]) / _ARTEFACT_FACTOR**2
+        excess = max(float(np.sqrt(peaks[first : last + 1].max() / level_squared)), 1.0)
+        ring = round(_ring_s(excess) * block_rate)
+        sums[max(0, first - ring) : last + ring + 1] = 0.0
+        weights[max(0, first - ring) : last + ring + 1] = 0.0
     return _window_rms(sums, weights, blocks, lead), block_rate, first_s
 
 
-def _local_level(envelope: NDArray[np.float64], rate: float) -> NDArray[np.float64]:
-    """The local EMG level for the artefact limit: a running median over 1 s, raised to its
-    maximum within half a second either side; on tenth-of-a-second means, to be cheap."""
+def _ring_s(excess: float) -> float:
+    """How long the filters ring after an artefact ``excess`` times the EMG level (notes of
+    :func:`_reject_artefacts`)."""
+    ring_s = max(
+        _RING_TAU_S * math.log(excess),
+        _NOTCH_RING_TAU_S * math.log(max(_NOTCH_RING_SHARE * excess, 1.0)),
+        _RING_MIN_S,
+    )
+    return min(ring_s, _RING_MAX_S)
+
+
+def _coarse_limit(envelope: NDArray[np.float64], rate: float) -> tuple[int, NDArray[np.float64]]:
+    """``(step, limit)``: the artefact limit on squared samples, one value per ``step``
+    envelope samples."""
+    step, coarse = _coarse_level(envelope, rate)
+    return step, np.square(_ARTEFACT_FACTOR * coarse)
+
+
+def _coarse_level(envelope: NDArray[np.float64], rate: float) -> tuple[int, NDArray[np.float64]]:
+    """The local EMG level: a running median over 1 s, raised to its maximum within half a
+    second either side; on tenth-of-a-second means (``step`` samples each), to be cheap.
+    Covers the envelope: the last value stands for a last partial tenth too."""
     step = max(1, round(rate / 10))
-    whole = envelope.size // step
-    if whole < 3:
-        level = np.full(envelope.size, float(np.median(envelope)))
-    else:
-        coarse = envelope[: whole * step].reshape(whole, step).mean(axis=1)
+    count = -(-envelope.size // step)
+    padded = np.full(count * step, envelope[-1])
+    padded[: envelope.size] = envelope
+    coarse = padded.reshape(count, step).mean(axis=1)
+    if count >= 3:
         second = _odd_samples(rate / step)
-        smooth = maximum_filter1d(median_filter(coarse, size=second, mode="nearest"), second)
-        level = np.repeat(smooth, step)
-        level = np.append(level, np.full(envelope.size - level.size, smooth[-1]))
-    return np.asarray(np.maximum(level, np.finfo(np.float64).tiny), dtype=np.float64)
+        coarse = maximum_filter1d(median_filter(coarse, size=second, mode="nearest"), second)
+    else:
+        coarse = np.full(count, float(np.median(envelope)))
+    return step, np.maximum(coarse, np.finfo(np.float64).tiny)
 
 
 def _window_rms(
@@ -417,13 +442,17 @@ def _window_rms(
 ) -> NDArray[np.float64]:
     """RMS over ``blocks`` blocks from ``k - lead`` for each block ``k``; windows left with
     less than half their samples are bridged by interpolation."""
-    before = lead
-    total = _moving_sum(sums, blocks, before)
-    counted = _moving_sum(weights, blocks, before)
+    # A window is a few blocks: summing them directly is exact and needs no running sums.
+    kernel = np.ones(blocks)
+    start = blocks - 1 - lead
+    total = np.convolve(sums, kernel)[start : start + sums.size]
+    counted = np.convolve(weights, kernel)[start : start + sums.size]
     full = float(np.max(weights)) * blocks
     thin = counted < 0.5 * min(full, float(weights.sum()))
     with np.errstate(invalid="ignore", divide="ignore"):
-        rms = np.sqrt(np.maximum(total, 0.0) / counted)
+        np.maximum(total, 0.0, out=total)
+        total /= counted
+        rms = np.sqrt(total, out=total)
     if thin.any() and not thin.all():
         index = np.arange(rms.size)
         rms[thin] = np.interp(index[thin], index[~thin], rms[~thin])

@@ -33,10 +33,10 @@ test-retest reliability of these measures is limited (:data:`RELIABILITY_NOTE`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -50,13 +50,16 @@ __all__ = [
     "CONTRACTION_PHASES",
     "OLEKSY_2020",
     "RELIABILITY_NOTE",
+    "FrequencyOf",
     "PhaseMetrics",
     "ReferenceValue",
     "endurance_fatigue",
+    "frequencies_from",
     "glazer_metrics",
     "median_frequency",
     "phase_metrics",
     "variability_pct",
+    "welch_layout",
 ]
 
 CONTRACTION_PHASES: Final = frozenset({"phasic", "tonic", "endurance"})
@@ -112,6 +115,8 @@ RELIABILITY_NOTE: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 """What a report must say about these measures, in Dutch and English (our own words)."""
+
+_F = TypeVar("_F", bound=np.floating[Any])
 
 PhaseKind = Literal["rest", "contraction", "endurance"]
 
@@ -210,12 +215,14 @@ def median_frequency(
     return _median_frequency(check_signal("signal_uv", signal_uv, min_samples=8), rate, seconds)
 
 
-def _median_frequency(x: NDArray[np.float64], rate: float, seconds: float) -> float | None:
-    nperseg = int(min(x.size, max(8, round(seconds * rate))))
-    # Half-overlapping segments for a short stretch; on a long one (over a minute) adjacent
-    # segments already give more averages than the estimate needs.
-    overlap = x.size < _LONG_S * rate
-    freqs, psd = welch_psd(x, rate, nperseg=nperseg, overlap=overlap)
+def _median_frequency(x: NDArray[np.floating[Any]], rate: float, seconds: float) -> float | None:
+    if seconds == _WELCH_SEGMENT_S:
+        nperseg, step = welch_layout(0, x.size, rate)
+    else:
+        nperseg = int(min(x.size, max(8, round(seconds * rate))))
+        step = nperseg - nperseg // 2 if x.size < _LONG_S * rate else nperseg
+    starts = np.arange(0, x.size - nperseg + 1, step, dtype=np.int64)
+    freqs, psd = welch_psd(x, rate, nperseg=nperseg, starts=starts)
     return median_frequency_of(freqs, psd)
 
 
@@ -295,12 +302,35 @@ def glazer_metrics(
     x = check_signal("cleaned_uv", cleaned_uv)
     envelope = check_signal("envelope_uv", envelope_uv)
     baseline = np.broadcast_to(np.asarray(baseline_uv, dtype=np.float64), envelope.shape)
-    return _glazer_phases(x, rate, annotations, envelope, env_rate, baseline, contractions)
+    frequency_of = frequencies_from(x, rate)
+    return _glazer_phases(frequency_of, annotations, envelope, env_rate, baseline, contractions)
+
+
+FrequencyOf = Callable[[float, float], float | None]
+"""Median frequency of the stretch from ``start_s`` to ``end_s``."""
+
+
+def frequencies_from(cleaned: NDArray[np.floating[Any]], rate: float) -> FrequencyOf:
+    """Median frequencies read from a cleaned signal held in memory."""
+
+    def frequency_of(start_s: float, end_s: float) -> float | None:
+        raw = _slice(cleaned, rate, start_s, end_s)
+        return _median_frequency(raw, rate, _WELCH_SEGMENT_S) if raw.size >= 8 else None
+
+    return frequency_of
+
+
+def welch_layout(start: int, stop: int, rate: float) -> tuple[int, int]:
+    """Segment length and step of the Welch spectrum of samples ``[start, stop)``: 0.5 s
+    Hann segments, half overlapping on stretches up to a minute, adjacent on longer ones."""
+    length = stop - start
+    nperseg = int(min(length, max(8, round(_WELCH_SEGMENT_S * rate))))
+    overlap = length < _LONG_S * rate
+    return nperseg, (nperseg - nperseg // 2 if overlap else nperseg)
 
 
 def _glazer_phases(
-    x: NDArray[np.float64],
-    rate: float,
+    frequency_of: FrequencyOf,
     annotations: Sequence[Annotation],
     envelope: NDArray[np.float64],
     env_rate: float,
@@ -318,11 +348,10 @@ def _glazer_phases(
             phase_metrics(
                 phase.text,
                 (phase.onset_s, phase.end_s),
-                x,
-                rate,
                 envelope,
                 env_rate,
                 kind=kind,
+                frequency=frequency_of(phase.onset_s, phase.end_s),
                 baseline=baseline,
                 cues=[c for c in cues if phase.onset_s <= c.onset_s < phase.end_s],
                 contractions=contractions,
@@ -334,23 +363,24 @@ def _glazer_phases(
 def phase_metrics(
     name: str,
     span_s: tuple[float, float],
-    cleaned: NDArray[np.float64],
-    rate: float,
     envelope: NDArray[np.float64],
     env_rate: float,
     *,
     kind: PhaseKind,
     baseline: NDArray[np.float64],
+    frequency: float | None,
     cues: Sequence[Annotation] = (),
     contractions: Sequence[Contraction] = (),
 ) -> PhaseMetrics:
-    """The metrics of one stretch of a recording (used for phases and for "overall")."""
+    """The metrics of one stretch of a recording (used for phases and for "overall").
+
+    ``frequency`` is the stretch's median frequency, worked out by the caller (from the
+    cleaned signal, or on the fly while cleaning).
+    """
     start_s, end_s = span_s
     env = _slice(envelope, env_rate, start_s, end_s)
-    raw = _slice(cleaned, rate, start_s, end_s)
     mean = float(env.mean()) if env.size else None
     variability = _variability(env) if env.size else None
-    frequency = _median_frequency(raw, rate, _WELCH_SEGMENT_S) if raw.size >= 8 else None
     metrics = PhaseMetrics(name, start_s, end_s, mean, variability, frequency, kind)
     if kind == "rest":
         return metrics
@@ -390,12 +420,10 @@ def _onset(annotation: Annotation) -> float:
     return annotation.onset_s
 
 
-def _slice(
-    x: NDArray[np.float64], rate: float, start_s: float, end_s: float
-) -> NDArray[np.float64]:
+def _slice(x: NDArray[_F], rate: float, start_s: float, end_s: float) -> NDArray[_F]:
     lo = max(0, round(start_s * rate))
     hi = min(x.size, round(end_s * rate))
-    return x[lo:hi] if hi > lo else np.zeros(0)
+    return x[lo:hi] if hi > lo else x[:0]
 
 
 def _one_second_means(x: NDArray[np.float64], rate: float) -> NDArray[np.float64]:
