@@ -16,8 +16,7 @@ instead (see :func:`_reject_artefacts`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -31,7 +30,6 @@ __all__ = ["EnvelopeMethod", "StreamingEnvelope", "decimate_envelope", "emg_enve
 EnvelopeMethod = Literal["trailing", "centered"]
 
 _MAX_WINDOW_S: Final = 10.0
-_CHUNK: Final = 1 << 16
 _ARTEFACT_FACTOR: Final = 6.0
 _RING_TAU_S: Final = 0.025
 _NOTCH_RING_TAU_S: Final = 0.2
@@ -275,7 +273,7 @@ def _reject_artefacts(
     suspect = np.flatnonzero(block_peak > limit)
     if suspect.size == 0:
         return envelope
-    stretches = _artefact_stretches(_Squares(squares, True), suspect, limit, size, rate)
+    stretches = _artefact_stretches(squares, suspect, limit, size, rate)
     after = width - 1 - before
     out = envelope  # ours to change: emg_envelope made it
     for start, stop in _merge([(a - after, b + before) for a, b in stretches], n):
@@ -303,25 +301,8 @@ def _reject_artefacts(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Squares:
-    """Squared samples on demand: of ``values`` squared already, or of a cleaned signal
-    (kept in single precision by the analysis) squared a stretch at a time."""
-
-    values: NDArray[np.floating[Any]]
-    squared: bool
-
-    @property
-    def size(self) -> int:
-        return int(self.values.size)
-
-    def __call__(self, start: int, stop: int) -> NDArray[np.float64]:
-        part = np.asarray(self.values[start:stop], dtype=np.float64)
-        return part if self.squared else part * part
-
-
 def _artefact_stretches(
-    squares: _Squares,
+    squares: NDArray[np.float64],
     suspect: NDArray[np.intp],
     limit: NDArray[np.float64],
     size: int,
@@ -329,7 +310,7 @@ def _artefact_stretches(
 ) -> list[tuple[int, int]]:
     """``[start, stop)`` stretches to leave out: each artefact plus its ringing."""
     hits = [
-        k * size + np.flatnonzero(squares(k * size, (k + 1) * size) > limit[k])
+        k * size + np.flatnonzero(squares[k * size : (k + 1) * size] > limit[k])
         for k in suspect.tolist()
     ]
     bad = np.concatenate(hits)
@@ -338,7 +319,7 @@ def _artefact_stretches(
     for run in np.split(bad, breaks):
         first, last = int(run[0]), int(run[-1])
         level_squared = float(limit[min(first // size, limit.size - 1)]) / _ARTEFACT_FACTOR**2
-        peak_squared = float(squares(first, last + 1).max())
+        peak_squared = float(squares[first : last + 1].max())
         excess = max(math.sqrt(peak_squared / level_squared), 1.0)
         ring = round(_ring_s(excess) * rate)
         stretches.append((max(0, first - ring), min(squares.size, last + 1 + ring)))
