@@ -34,6 +34,12 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Text output is Dutch unless PELVIO_LOCALE (or --lang) says otherwise.
+    monkeypatch.delenv("PELVIO_LOCALE", raising=False)
+
+
 @pytest.fixture(scope="module")
 def glazer_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("sim")
@@ -78,7 +84,7 @@ def test_simulate_is_reproducible_from_its_seed(
 
 
 def test_simulate_human_summary_in_both_languages(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "h.edf"
     code, stdout, _ = _run(capsys, "simulate", "--seed", "5", "--out", str(out), "--lang", "en")
@@ -88,6 +94,9 @@ def test_simulate_human_summary_in_both_languages(
     assert stdout.count("\n") == 1  # one paragraph
     code, stdout, _ = _run(capsys, "simulate", "--seed", "5", "--out", str(out))
     assert stdout.startswith(f"{out} geschreven: ")
+    monkeypatch.setenv("PELVIO_LOCALE", "en")
+    code, stdout, _ = _run(capsys, "simulate", "--seed", "5", "--out", str(out))
+    assert stdout.startswith(f"Wrote {out}: ")
 
 
 def test_simulate_without_seed_draws_and_reports_one(
