@@ -119,17 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.names) - set(available))
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; available: {available}")
-    document = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    document = replace_block(document, "machine", machine())
+    blocks = {"machine": machine()}
     for name in args.names or available:
         started = time.perf_counter()
         print(f"== bench.{name}", file=sys.stderr, flush=True)
-        body = run_one(name)
-        print(body + "\n", flush=True)
+        blocks[name] = run_one(name)
+        print(blocks[name] + "\n", flush=True)
         print(f"   ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
-        document = replace_block(document, name, body)
         if not args.no_write:
-            # Written after each benchmark, so an interrupted run keeps what it measured.
+            # Read afresh and written after each benchmark: an interrupted run keeps what it
+            # measured, and edits made to the file meanwhile (other sections) are kept.
+            document = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+            for block, body in blocks.items():
+                document = replace_block(document, block, body)
             DOC.write_text(document, encoding="utf-8")
     return 0
 
