@@ -104,13 +104,15 @@ RELIABILITY_NOTE: Final[Mapping[str, str]] = MappingProxyType(
             "Deze getallen zijn geen oordeel. Amplitudes komen van de ene meting op de andere "
             "maar matig overeen; stijg- en hersteltijden en de mediane frequentie nog minder. "
             "Referentiewaarden hangen af van de sonde en het apparaat en geven alleen context. "
-            "Bron: clinical.md §6 (Oleksy et al. 2020)."
+            "Bronnen: Oleksy et al., IJERPH 2021;18:765 (herhaalbaarheid); "
+            "Oleksy et al. 2020 (referentiewaarden)."
         ),
         "en": (
             "These numbers are not a verdict. Amplitudes agree only moderately from one "
             "session to the next; rise and recovery times and the median frequency agree "
             "less still. Reference values depend on the probe and the device and give context "
-            "only. Source: clinical.md §6 (Oleksy et al. 2020)."
+            "only. Sources: Oleksy et al., IJERPH 2021;18:765 (test-retest reliability); "
+            "Oleksy et al. 2020 (reference values)."
         ),
     }
 )
