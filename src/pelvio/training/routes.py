@@ -29,6 +29,7 @@ from pelvio.db import utcnow
 from pelvio.errors import InputError, NotFoundError
 from pelvio.settings import Settings
 from pelvio.training import service
+from pelvio.training.bladder import DEFAULT_VOIDING_SCHEDULE, MAX_INTERVAL_MIN
 from pelvio.training.library import explanation
 from pelvio.training.modalities import (
     CONTRAINDICATIONS,
@@ -65,6 +66,9 @@ OwnSessionAdd = Annotated[User, Depends(own_record("add:training-session"))]
 OwnReminders = Annotated[User, Depends(own_record("view:training-reminders"))]
 OwnRemindersChange = Annotated[User, Depends(own_record("change:training-reminders"))]
 OwnModalityAdd = Annotated[User, Depends(own_record("add:modality-session"))]
+OwnBladder = Annotated[User, Depends(own_record("view:training-bladder"))]
+OwnBladderChange = Annotated[User, Depends(own_record("change:training-bladder"))]
+PatientBladderChange = Annotated[User, Depends(patient_record("change:training-bladder"))]
 PatientTraining = Annotated[User, Depends(patient_record("view:training"))]
 PatientPlanChange = Annotated[User, Depends(patient_record("change:training-plan"))]
 PatientModalityChange = Annotated[User, Depends(patient_record("change:modality-assignment"))]
@@ -94,6 +98,9 @@ _FIELD_TEXT = {
     "performed_at": N_("Fill in a date and time that has passed."),
     "discomfort_0_10": N_("Choose a number from 0 to 10."),
     "notes": N_("Your note is too long (at most 2000 characters)."),
+    "start_interval_min": N_("Choose a time between voids from 15 to 240 minutes."),
+    "first_void": N_("Fill in a time like 07:00."),
+    "bed": N_("Fill in a bedtime like 23:00, later than your first void."),
 }
 
 
@@ -134,35 +141,69 @@ def _common(status: service.TrainingStatus | None, patient: User) -> dict[str, A
 # --- the patient's pages ------------------------------------------------------------------------
 
 
-def _player(request: Request, status: service.TrainingStatus, speed: int) -> dict[str, Any]:
+def _player_base(request: Request, document: dict[str, Any], speed: int) -> dict[str, Any]:
+    """Speed, language and the texts every player needs, around a timeline document."""
     settings: Settings = request.app.state.settings
     honoured = speed if settings.env != "production" else 1
-    document = service.player_document(status.plan, _locale())
     document.update(
         {
             "speed": max(1, min(honoured, _MAX_SPEED)),
             "lang": "en-GB" if _locale() == "en" else "nl-NL",
-            "post_url": "/api/training/sessions",
-            "done_today": status.done_today,
-            "planned_today": status.planned_today,
             "strings": {
-                "rep": _("Repetition {n} of {m}"),
                 "ready": _("Get ready"),
                 "pause": _("Pause"),
                 "resume": _("Resume"),
                 "sound_on": _("Sound: on"),
                 "sound_off": _("Sound: off"),
                 "sound_blocked": _("Tap 'Sound' to hear the cues."),
-                "saving": _("Saving your session..."),
-                "queued": _(
-                    "You are offline. Your session is kept on this device and sent as soon "
-                    "as you are back online."
-                ),
-                "sent_later": _("Your earlier session has been saved."),
-                "failed": _("Your session could not be saved: {detail}"),
-                "done_count": _("Today: {done} of {planned} sessions done."),
-                "stopped": _("Session stopped. It does not count as a full session."),
+                "rep": _("Repetition {n} of {m}"),
             },
+        }
+    )
+    return document
+
+
+def _player(request: Request, status: service.TrainingStatus, speed: int) -> dict[str, Any]:
+    document = _player_base(request, service.player_document(status.plan, _locale()), speed)
+    document["strings"].update(
+        {
+            "saving": _("Saving your session..."),
+            "queued": _(
+                "You are offline. Your session is kept on this device and sent as soon "
+                "as you are back online."
+            ),
+            "sent_later": _("Your earlier session has been saved."),
+            "failed": _("Your session could not be saved: {detail}"),
+            "done_count": _("Today: {done} of {planned} sessions done."),
+            "stopped": _("Session stopped. It does not count as a full session."),
+        }
+    )
+    document.update(
+        {
+            "post_url": "/api/training/sessions",
+            "done_today": status.done_today,
+            "planned_today": status.planned_today,
+        }
+    )
+    return document
+
+
+def _urge_player(request: Request, speed: int) -> dict[str, Any]:
+    """The urge routine in the same player; nothing is sent: the bladder diary holds the urges."""
+    document = _player_base(request, service.urge_player_document(_locale()), speed)
+    document["strings"]["finished"] = _(
+        "Well done. Is it not yet time on your schedule? Carry on with what you were doing."
+    )
+    document["strings"]["stopped"] = _("Stopped. You can start again whenever an urge comes.")
+    document.update(
+        {
+            "post_url": None,
+            "title": _("When an urge comes"),
+            "intro": _(
+                "Do this when you feel an urge before your next planned time. It takes about "
+                "two minutes."
+            ),
+            "start_label": _("Urge? Do the exercise"),
         }
     )
     return document
@@ -176,7 +217,12 @@ def _training_page(
         return render(
             request,
             "training/choose.html",
-            {"programmes": service.programme_choices(), "locale_code": _locale(), **extra},
+            {
+                "programmes": service.programme_choices(),
+                "bladder": service.get_bladder_schedule(db, patient=patient),
+                "locale_code": _locale(),
+                **extra,
+            },
         )
     context = {
         **_common(status, patient),
@@ -186,6 +232,7 @@ def _training_page(
         "balloon_actions": BALLOON_ACTIONS,
         "tolerance_text": TOLERANCE_TEXT,
         "autostart": request.query_params.get("start") == "1",
+        "bladder": service.get_bladder_schedule(db, patient=patient),
         **extra,
     }
     return render(request, template, context)
@@ -215,6 +262,87 @@ def choose_plan(
     service.create_plan(db, patient=patient, programme_id=programme_id, today=today)
     db.commit()
     return RedirectResponse("/training", status_code=303)
+
+
+# --- bladder training ---------------------------------------------------------------------------
+
+
+def _bladder_page(
+    request: Request, db: Db, patient: User, *, speed: int = 1, status_code: int = 200, **extra: Any
+) -> Response:
+    context = {
+        "bladder": service.bladder_status(db, patient=patient, now=_now()),
+        "player": _urge_player(request, speed),
+        "autostart": request.query_params.get("start") == "1",
+        "defaults": DEFAULT_VOIDING_SCHEDULE,
+        "max_interval_min": MAX_INTERVAL_MIN,
+        "has_plan": service.get_plan(db, patient=patient) is not None,
+        "saved": request.query_params.get("saved"),
+        "locale_code": _locale(),
+        "form": {},
+        **extra,
+    }
+    return render(request, "training/bladder.html", context, status_code=status_code)
+
+
+@router.get("/training/bladder")
+def bladder_page(request: Request, patient: OwnBladder, db: Db, speed: int = 1) -> Response:
+    """This week's interval, today's planned voids, the why, and the urge routine to play."""
+    return _bladder_page(request, db, patient, speed=speed)
+
+
+def _time_field(name: str, value: str) -> dt.time | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        parsed = dt.time.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"{name} must look like 07:00, got {text!r}", field=name) from exc
+    return parsed.replace(second=0, microsecond=0)
+
+
+def _optional_int(name: str, value: str) -> int | None:
+    return _int_field(name, value.strip()) if value.strip() else None
+
+
+@router.post("/training/bladder")
+def save_bladder(
+    request: Request,
+    patient: OwnBladderChange,
+    db: Db,
+    start_interval_min: Annotated[str, Form(max_length=4)] = "",
+    first_void: Annotated[str, Form(max_length=8)] = "",
+    bed: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """The patient starts bladder training or changes the start interval or the day's times."""
+    _writing(db)
+    try:
+        service.set_bladder_schedule(
+            db,
+            patient=patient,
+            today=_now().astimezone(ZoneInfo(patient.timezone)).date(),
+            start_interval_min=_optional_int("start_interval_min", start_interval_min),
+            first_void=_time_field("first_void", first_void),
+            bed=_time_field("bed", bed),
+        )
+    except InputError as exc:
+        db.rollback()
+        form = {"start_interval_min": start_interval_min, "first_void": first_void, "bed": bed}
+        return _bladder_page(
+            request, db, patient, status_code=422, error=_friendly(exc), field=exc.field, form=form
+        )
+    db.commit()
+    return RedirectResponse("/training/bladder?saved=1", status_code=303)
+
+
+@router.post("/training/bladder/stop")
+def stop_bladder(patient: OwnBladderChange, db: Db) -> Response:
+    """The patient stops bladder training."""
+    _writing(db)
+    service.stop_bladder_schedule(db, patient=patient)
+    db.commit()
+    return RedirectResponse("/training/bladder", status_code=303)
 
 
 class SessionIn(BaseModel):
@@ -451,6 +579,8 @@ def _therapist_page(
         **_common(status, patient),
         "patient": patient,
         "programmes": service.programme_choices(),
+        "bladder": service.bladder_status(db, patient=patient, now=_now()),
+        "bladder_defaults": DEFAULT_VOIDING_SCHEDULE,
         "sessions": service.recent_sessions(db, patient=patient, limit=15),
         "assignments": service.active_assignments(db, patient=patient),
         "modality_log": service.modality_log(db, patient=patient),
@@ -509,6 +639,55 @@ def therapist_set_plan(
         return _therapist_page(request, db, patient, status_code=422, plan_error=str(exc))
     db.commit()
     return RedirectResponse(f"/patients/{patient.public_id}/training?saved=plan", status_code=303)
+
+
+@router.post("/patients/{patient_id}/training/bladder")
+def therapist_set_bladder(
+    request: Request,
+    therapist: CurrentTherapist,
+    patient: PatientBladderChange,
+    db: Db,
+    start_date: Annotated[str, Form(max_length=20)] = "",
+    start_interval_min: Annotated[str, Form(max_length=4)] = "",
+    increase_min_per_week: Annotated[str, Form(max_length=4)] = "",
+    target_interval_min: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
+    """Start or change the patient's bladder-training schedule."""
+    _writing(db)
+    try:
+        try:
+            begin = dt.date.fromisoformat(start_date) if start_date.strip() else None
+        except ValueError as exc:
+            raise InputError("start_date must be a date", field="start_date") from exc
+        service.set_bladder_schedule(
+            db,
+            patient=patient,
+            today=_therapist_today(patient),
+            start_date=begin,
+            start_interval_min=_optional_int("start_interval_min", start_interval_min),
+            increase_min_per_week=_optional_int("increase_min_per_week", increase_min_per_week),
+            target_interval_min=_optional_int("target_interval_min", target_interval_min),
+        )
+    except InputError as exc:
+        db.rollback()
+        return _therapist_page(request, db, patient, status_code=422, bladder_error=str(exc))
+    db.commit()
+    return RedirectResponse(
+        f"/patients/{patient.public_id}/training?saved=bladder#bladder", status_code=303
+    )
+
+
+@router.post("/patients/{patient_id}/training/bladder/stop")
+def therapist_stop_bladder(
+    therapist: CurrentTherapist, patient: PatientBladderChange, db: Db
+) -> Response:
+    """Stop the patient's bladder training."""
+    _writing(db)
+    service.stop_bladder_schedule(db, patient=patient)
+    db.commit()
+    return RedirectResponse(
+        f"/patients/{patient.public_id}/training?saved=bladder#bladder", status_code=303
+    )
 
 
 class ElectrostimulationForm(BaseModel):

@@ -34,6 +34,13 @@ from pelvio.training.adherence import (
     local_date,
     week_view,
 )
+from pelvio.training.bladder import (
+    DEFAULT_VOIDING_SCHEDULE,
+    VoidingSchedule,
+    voiding_interval_min,
+    voiding_times,
+    weeks_to_target,
+)
 from pelvio.training.modalities import (
     BalloonProtocol,
     ElectrostimulationParameters,
@@ -46,11 +53,19 @@ from pelvio.training.model import POSITION_TEXT, Locale, Programme
 from pelvio.training.programmes import PROGRAMMES, get_programme
 from pelvio.training.progression import ProgressionDecision, assess_progression
 from pelvio.training.reminders import DEFAULT_REMINDER_TIMES, _check_times, reminder_calendar
-from pelvio.training.tables import ModalityAssignment, ModalitySession, PlanRow, TrainingSession
+from pelvio.training.tables import (
+    BladderScheduleRow,
+    ModalityAssignment,
+    ModalitySession,
+    PlanRow,
+    TrainingSession,
+)
 from pelvio.training.timeline import build_timeline
 
 __all__ = [
+    "BLADDER_PROGRAMME_ID",
     "FELT",
+    "BladderStatus",
     "Felt",
     "LoggedSession",
     "Reminder",
@@ -58,8 +73,10 @@ __all__ = [
     "active_assignments",
     "assign_balloon",
     "assign_electrostimulation_to",
+    "bladder_status",
     "calendar_feed",
     "create_plan",
+    "get_bladder_schedule",
     "get_plan",
     "log_modality_session",
     "log_session",
@@ -70,10 +87,13 @@ __all__ = [
     "programme_choices",
     "recent_sessions",
     "regenerate_calendar_token",
+    "set_bladder_schedule",
     "set_plan",
     "set_reminder_times",
     "status",
     "stop_assignment",
+    "stop_bladder_schedule",
+    "urge_player_document",
 ]
 
 Felt = Literal["yes", "no", "unsure"]
@@ -93,7 +113,8 @@ _LONGEST_SESSION: Final = dt.timedelta(hours=2)
 def programme_choices() -> tuple[Programme, ...]:
     """Programmes that can be a daily plan: those done as sessions at set moments of the day.
 
-    Bladder training (a schedule through the day) is not offered as a plan yet.
+    Bladder training is a schedule through the day, not sessions: it is set beside the plan
+    with :func:`set_bladder_schedule`.
     """
     return tuple(p for p in PROGRAMMES.values() if p.kind == "session")
 
@@ -482,9 +503,18 @@ def player_document(plan: PlanRow, locale: Locale) -> dict[str, Any]:
     ``rep``/``reps`` count the repetitions of the block a cue belongs to ("herhaling 3 van 10");
     ``breath`` tells a breathing cue's in- from its out-breath so the pacer can follow it.
     """
-    programme = get_programme(plan.programme_id)
-    level = programme.level(plan.level)
-    timeline = build_timeline(programme, plan.level)
+    return _timeline_document(plan.programme_id, plan.level, locale)
+
+
+def urge_player_document(locale: Locale) -> dict[str, Any]:
+    """The urge-suppression routine of ``blaastraining`` in the player's format."""
+    return _timeline_document(BLADDER_PROGRAMME_ID, 1, locale)
+
+
+def _timeline_document(programme_id: str, level_number: int, locale: Locale) -> dict[str, Any]:
+    programme = get_programme(programme_id)
+    level = programme.level(level_number)
+    timeline = build_timeline(programme, level_number)
     meta: list[tuple[int, int, str | None]] = []
     for block in level.blocks:
         for repetition in range(block.repetitions):
@@ -516,10 +546,149 @@ def player_document(plan: PlanRow, locale: Locale) -> dict[str, Any]:
     return {
         "programme_id": programme.id,
         "title": programme.title.get(locale),
-        "level": plan.level,
+        "level": level_number,
         "total_duration_s": timeline.total_duration_s,
         "cues": cues,
     }
+
+
+# --- the bladder-training schedule --------------------------------------------------------------
+
+BLADDER_PROGRAMME_ID: Final = "blaastraining"
+DEFAULT_FIRST_VOID: Final = dt.time(7, 0)
+DEFAULT_BED: Final = dt.time(23, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class BladderStatus:
+    """Where a patient stands in their bladder-training schedule on ``today``.
+
+    ``week`` counts from 1 in the start week; ``times`` are today's planned voids from the
+    first void on (local wall-clock times); ``next_void`` is the first of them still to come
+    at ``now``, None when the last one has passed (then: go when going to bed).
+    """
+
+    row: BladderScheduleRow
+    schedule: VoidingSchedule
+    today: dt.date
+    week: int
+    interval_min: int
+    target_week: int
+    times: tuple[dt.time, ...]
+    next_void: dt.time | None
+
+    @property
+    def at_target(self) -> bool:
+        """The interval has reached the target and grows no further."""
+        return self.week >= self.target_week
+
+    @property
+    def weeks_left(self) -> int:
+        """Weeks until the week in which the target interval is reached (0 once there)."""
+        return max(self.target_week - self.week, 0)
+
+
+def get_bladder_schedule(db: Session, *, patient: User) -> BladderScheduleRow | None:
+    """The patient's bladder-training schedule, or None when it is not set."""
+    return db.scalar(select(BladderScheduleRow).where(BladderScheduleRow.patient_id == patient.id))
+
+
+def _schedule(row: BladderScheduleRow) -> VoidingSchedule:
+    return VoidingSchedule(
+        row.start_interval_min, row.increase_min_per_week, row.target_interval_min
+    )
+
+
+def set_bladder_schedule(
+    db: Session,
+    *,
+    patient: User,
+    today: dt.date,
+    start_interval_min: int | None = None,
+    increase_min_per_week: int | None = None,
+    target_interval_min: int | None = None,
+    first_void: dt.time | None = None,
+    bed: dt.time | None = None,
+    start_date: dt.date | None = None,
+) -> BladderScheduleRow:
+    """Start or change the bladder-training schedule; what is not given keeps its value.
+
+    A new schedule starts ``today`` (or ``start_date``) with the defaults of
+    :data:`pelvio.training.bladder.DEFAULT_VOIDING_SCHEDULE`. A start interval above the
+    default target raises the target to it (no growth), so a patient who already holds out
+    long is not refused.
+
+    Raises
+    ------
+    InputError
+        Intervals outside :class:`VoidingSchedule`'s limits, ``bed`` not after
+        ``first_void``, or a start date in the future.
+    """
+    if patient.role is not Role.PATIENT:
+        raise InputError("only a patient has a bladder-training schedule", field="patient")
+    row = get_bladder_schedule(db, patient=patient)
+    base = _schedule(row) if row is not None else DEFAULT_VOIDING_SCHEDULE
+    start = base.start_interval_min if start_interval_min is None else start_interval_min
+    increase = (
+        base.increase_min_per_week if increase_min_per_week is None else increase_min_per_week
+    )
+    if target_interval_min is None:
+        target_interval_min = max(base.target_interval_min, start)
+    schedule = VoidingSchedule(start, increase, target_interval_min)
+    first = first_void or (row.first_void if row is not None else DEFAULT_FIRST_VOID)
+    last = bed or (row.bed if row is not None else DEFAULT_BED)
+    voiding_times(schedule, 1, wake=first, bed=last)
+    begin = start_date or (row.start_date if row is not None else today)
+    check_type("start_date", begin, dt.date)
+    if begin > today:
+        raise InputError("start_date must not lie in the future", field="start_date")
+    if row is None:
+        row = BladderScheduleRow(patient_id=patient.id)
+        db.add(row)
+    row.start_date = begin
+    row.start_interval_min = schedule.start_interval_min
+    row.increase_min_per_week = schedule.increase_min_per_week
+    row.target_interval_min = schedule.target_interval_min
+    row.first_void = first
+    row.bed = last
+    row.updated_at = dt.datetime.now(dt.UTC)
+    db.flush()
+    return row
+
+
+def stop_bladder_schedule(db: Session, *, patient: User) -> bool:
+    """Stop bladder training (the row goes); False if there was none."""
+    row = get_bladder_schedule(db, patient=patient)
+    if row is None:
+        return False
+    db.delete(row)
+    db.flush()
+    return True
+
+
+def bladder_status(db: Session, *, patient: User, now: dt.datetime) -> BladderStatus | None:
+    """This week's interval and today's planned voids; None without a schedule."""
+    row = get_bladder_schedule(db, patient=patient)
+    if row is None:
+        return None
+    local_now = now.astimezone(ZoneInfo(patient.timezone))
+    today = local_now.date()
+    # A start date after today (the patient's clock zone changed) counts as week 1.
+    week = max((today - row.start_date).days, 0) // 7 + 1
+    schedule = _schedule(row)
+    times = voiding_times(schedule, week, wake=row.first_void, bed=row.bed)
+    clock = local_now.time().replace(tzinfo=None)
+    upcoming = [t for t in times if t > clock]
+    return BladderStatus(
+        row,
+        schedule,
+        today,
+        week,
+        voiding_interval_min(schedule, week),
+        weeks_to_target(schedule),
+        times,
+        upcoming[0] if upcoming else None,
+    )
 
 
 # --- therapist-prescribed modalities ------------------------------------------------------------

@@ -10,13 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pelvio.accounts.tables import new_public_id
 from pelvio.db import Base, UTCDateTime, utcnow
 
-__all__ = ["ModalityAssignment", "ModalitySession", "PlanRow", "TrainingSession"]
+__all__ = [
+    "BladderScheduleRow",
+    "ModalityAssignment",
+    "ModalitySession",
+    "PlanRow",
+    "TrainingSession",
+]
 
 
 class PlanRow(Base):
@@ -38,6 +44,28 @@ class PlanRow(Base):
     sessions_per_day: Mapped[int] = mapped_column()
     reminder_times: Mapped[str] = mapped_column(String(100))
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BladderScheduleRow(Base):
+    """A patient's bladder-training schedule (NHG M46): one row per patient, beside the plan.
+
+    It is kept apart from :class:`PlanRow` because bladder training runs alongside a pelvic
+    floor programme (the care pathway orders both) and has no sessions a day to count: the
+    voids themselves go in the bladder diary. ``first_void`` and ``bed`` are local wall-clock
+    times that bound the day's planned voids. Stopping the schedule deletes the row.
+    """
+
+    __tablename__ = "training_bladder_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    start_date: Mapped[dt.date] = mapped_column(Date())
+    start_interval_min: Mapped[int] = mapped_column()
+    increase_min_per_week: Mapped[int] = mapped_column()
+    target_interval_min: Mapped[int] = mapped_column()
+    first_void: Mapped[dt.time] = mapped_column(Time())
+    bed: Mapped[dt.time] = mapped_column(Time())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -1,4 +1,4 @@
-"""The training card on the patient's "Vandaag": sessions done and planned, the streak, a reminder.
+"""The training card on the patient's "Vandaag": sessions, the streak, a reminder, the next void.
 
 Imports of the database layer happen inside the function: the purity test imports every
 module of :mod:`pelvio.training` that is not an adapter, and this one is not on its list.
@@ -19,10 +19,17 @@ __all__ = ["today_section"]
 
 
 def today_section(db: Session, patient: User, day: dt.date) -> TodaySection | None:
-    """The card: today's count, the next session button, the streak and a due reminder."""
+    """The card: today's count, the next session button, the streak and a due reminder.
+
+    With bladder training it adds one line: the next planned void of today's schedule.
+    """
     from pelvio.db import utcnow
     from pelvio.training import service
     from pelvio.web.sections import TodaySection
 
-    status = service.status(db, patient=patient, now=utcnow())
-    return TodaySection("training/_today_card.html", {"status": status, "day": day}, order=10)
+    now = utcnow()
+    status = service.status(db, patient=patient, now=now)
+    bladder = service.bladder_status(db, patient=patient, now=now)
+    return TodaySection(
+        "training/_today_card.html", {"status": status, "bladder": bladder, "day": day}, order=10
+    )

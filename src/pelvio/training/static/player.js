@@ -8,6 +8,9 @@
 // A session that cannot be sent (offline, server away, logged out) is kept in localStorage
 // and sent again when the page loads or the browser comes back online. Each session carries
 // a random client_id, so sending it twice stores it once.
+//
+// Without a `post_url` (the urge routine of bladder training) nothing is asked or sent: the
+// end shows a short word and the routine can be started again at the next urge.
 
 const DATA_ID = "player-data";
 const QUEUE_KEY = "pelvio.training.queue";
@@ -267,7 +270,7 @@ function setup(root) {
   let lastFrame = 0;
 
   const search = new URLSearchParams(location.search);
-  if (search.get("speed")) el.again.href += `&speed=${encodeURIComponent(search.get("speed"))}`;
+  if (search.get("speed") && el.again) el.again.href += `&speed=${encodeURIComponent(search.get("speed"))}`;
 
   function showSound() {
     el.sound.setAttribute("aria-pressed", String(!sound.muted));
@@ -342,6 +345,7 @@ function setup(root) {
     root.dataset.state = state;
     startedAt = new Date();
     el.start.hidden = true;
+    el.result.hidden = true;
     el.pause.hidden = false;
     el.stop.hidden = false;
     el.pause.textContent = strings.pause;
@@ -374,6 +378,10 @@ function setup(root) {
     el.stop.hidden = true;
     el.countdown.textContent = "";
     el.progress.value = completed ? total : el.progress.value;
+    if (!data.post_url) {
+      again(completed);
+      return;
+    }
     if (completed) {
       state = "question";
       el.shape.setAttribute("r", String(MIN_R));
@@ -383,6 +391,22 @@ function setup(root) {
       submit(false, null);
     }
     root.dataset.state = state;
+  }
+
+  /** Nothing to send: say a word and let the next urge start the routine afresh. */
+  function again(completed) {
+    state = "idle";
+    root.dataset.state = "done";
+    lastCue = null;
+    level = 0;
+    el.shape.setAttribute("r", String(MIN_R));
+    el.shape.setAttribute("class", "pacer-shape is-rest");
+    el.cue.textContent = cues[0].text;
+    el.rep.textContent = "";
+    el.result.hidden = false;
+    el.resultCount.textContent = completed ? strings.finished : strings.stopped;
+    el.start.hidden = false;
+    el.resultCount.focus?.();
   }
 
   async function submit(completed, felt) {
@@ -427,7 +451,7 @@ function setup(root) {
     if (state === "running" || state === "paused") finish(false);
   });
   el.sound.addEventListener("click", () => { sound.toggle(); showSound(); note(""); });
-  for (const button of el.question.querySelectorAll("[data-felt]")) {
+  for (const button of el.question?.querySelectorAll("[data-felt]") ?? []) {
     button.addEventListener("click", () => submit(true, button.dataset.felt));
   }
   document.addEventListener("keydown", (event) => {
@@ -436,11 +460,13 @@ function setup(root) {
       togglePause();
     }
   });
-  window.addEventListener("online", () => flushQueue(data.post_url, el.note, strings));
+  if (data.post_url) {
+    window.addEventListener("online", () => flushQueue(data.post_url, el.note, strings));
+    flushQueue(data.post_url, el.note, strings);
+  }
   showSound();
   root.dataset.state = state;
   root.dataset.ready = "true";
-  flushQueue(data.post_url, el.note, strings);
   if (root.dataset.autostart === "true") start();
 }
 
