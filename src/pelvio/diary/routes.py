@@ -43,19 +43,8 @@ __all__ = ["router"]
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 
 
-def _writing(patient: Annotated[User, Depends(own_record("edit:diary"))], db: Db) -> User:
-    """The patient's own record, for a route that writes.
-
-    The authorisation opened a read transaction before the access-log row was committed on
-    another connection; SQLite refuses to turn that older snapshot into a write ("database is
-    locked"), so the read is ended here and the write starts fresh.
-    """
-    db.commit()
-    return patient
-
-
 OwnDiary = Annotated[User, Depends(own_record("view:diary"))]
-OwnDiaryEdit = Annotated[User, Depends(_writing)]
+OwnDiaryEdit = Annotated[User, Depends(own_record("edit:diary"))]
 PatientDiary = Annotated[User, Depends(patient_record("view:diary"))]
 
 VOID_PRESETS_ML: Final = (100, 150, 200, 250, 300, 400)

@@ -31,19 +31,8 @@ __all__ = ["router"]
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 
 
-def _writing(patient: Annotated[User, Depends(own_record("edit:measures"))], db: Db) -> User:
-    """The patient's own record, for a route that writes.
-
-    The authorisation opened a read transaction before the access-log row was committed on
-    another connection; SQLite refuses to turn that older snapshot into a write ("database is
-    locked"), so the read is ended here and the write starts fresh.
-    """
-    db.commit()
-    return patient
-
-
 OwnMeasures = Annotated[User, Depends(own_record("view:measures"))]
-OwnMeasuresEdit = Annotated[User, Depends(_writing)]
+OwnMeasuresEdit = Annotated[User, Depends(own_record("edit:measures"))]
 PatientMeasures = Annotated[User, Depends(patient_record("view:measures"))]
 
 LICENCE_NOTES: Final[dict[str, str]] = {

@@ -113,16 +113,6 @@ def page_lang() -> Lang:
     return "en" if current_locale.get() == "en" else "nl"
 
 
-def end_read_snapshot(db: Db) -> None:
-    """End the request's read transaction before writing.
-
-    The access log is written on its own connection after this session has read the user; on
-    SQLite in WAL mode a read transaction that started before that write cannot become a write
-    transaction ("database is locked"), so a write starts from a fresh transaction.
-    """
-    db.commit()
-
-
 def local_today(user: User) -> dt.date:
     """Today in the user's own time zone."""
     return utcnow().astimezone(ZoneInfo(user.timezone)).date()
@@ -365,7 +355,6 @@ def submit_intake(request: Request, patient: OwnIntakeWrite, db: Db, form: Poste
     answers, errors = _check_intake(form)
     if answers is None:
         return _render_intake(request, form, errors, status_code=422)
-    end_read_snapshot(db)
     service.record_intake(db, patient=patient, answers=answers, start_date=local_today(patient))
     db.commit()
     return RedirectResponse("/plan", status_code=303)
@@ -562,7 +551,6 @@ def submit_checkin(
     errors = FormErrors()
     parsed = _parse_checkin(form, chosen, errors)
     if not errors.by_field:
-        end_read_snapshot(db)
         try:
             service.record_checkin(db, patient=patient, point=chosen.id, **parsed)
         except InputError as exc:
