@@ -199,10 +199,7 @@ def _urge_player(request: Request, speed: int) -> dict[str, Any]:
         {
             "post_url": None,
             "title": _("When an urge comes"),
-            "intro": _(
-                "Do this when you feel an urge before your next planned time. It takes about "
-                "two minutes."
-            ),
+            "intro": _("Do this when you feel an urge before your next planned time."),
             "start_label": _("Urge? Do the exercise"),
         }
     )

@@ -396,7 +396,7 @@ function setup(root) {
   /** Nothing to send: say a word and let the next urge start the routine afresh. */
   function again(completed) {
     state = "idle";
-    root.dataset.state = "done";
+    root.dataset.state = state;
     lastCue = null;
     level = 0;
     el.shape.setAttribute("r", String(MIN_R));
