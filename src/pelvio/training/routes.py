@@ -112,15 +112,6 @@ def _now() -> dt.datetime:
     return utcnow()
 
 
-def _writing(db: Db) -> None:
-    """End the read transaction the authorisation dependency opened, before writing.
-
-    The access-log row is committed on another connection after that read began; SQLite
-    refuses to turn such an older read snapshot into a write ("database is locked").
-    """
-    db.commit()
-
-
 def _friendly(exc: InputError) -> str:
     text = _FIELD_TEXT.get(exc.field or "")
     return _(text) if text else str(exc)
@@ -254,7 +245,6 @@ def choose_plan(
     patient: OwnPlanChange, db: Db, programme_id: Annotated[str, Form(max_length=64)] = "basis"
 ) -> Response:
     """The patient starts a plan with the programme they chose."""
-    _writing(db)
     today = _now().astimezone(ZoneInfo(patient.timezone)).date()
     service.create_plan(db, patient=patient, programme_id=programme_id, today=today)
     db.commit()
@@ -313,7 +303,6 @@ def save_bladder(
     bed: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """The patient starts bladder training or changes the start interval or the day's times."""
-    _writing(db)
     try:
         service.set_bladder_schedule(
             db,
@@ -336,7 +325,6 @@ def save_bladder(
 @router.post("/training/bladder/stop")
 def stop_bladder(patient: OwnBladderChange, db: Db) -> Response:
     """The patient stops bladder training."""
-    _writing(db)
     service.stop_bladder_schedule(db, patient=patient)
     db.commit()
     return RedirectResponse("/training/bladder", status_code=303)
@@ -357,7 +345,6 @@ class SessionIn(BaseModel):
 @router.post("/api/training/sessions")
 def add_session(body: SessionIn, patient: OwnSessionAdd, db: Db) -> dict[str, Any]:
     """Store a session (idempotent per ``client_id``) and answer with the new counts."""
-    _writing(db)
     logged = service.log_session(
         db,
         patient=patient,
@@ -448,7 +435,6 @@ def save_reminders(
     times: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Store the reminder times."""
-    _writing(db)
     try:
         parsed = service.parse_times(times or [])
         service.set_reminder_times(db, patient=patient, times=parsed)
@@ -464,7 +450,6 @@ def save_reminders(
 @router.post("/training/calendar/token")
 def new_calendar_token(patient: OwnRemindersChange, db: Db) -> Response:
     """Give the feed a new address; the old address stops working."""
-    _writing(db)
     service.regenerate_calendar_token(db, patient=patient)
     db.commit()
     return RedirectResponse("/training/reminders?saved=token", status_code=303)
@@ -512,7 +497,6 @@ def add_modality_session(
     notes: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """The patient notes one electrostimulation or balloon session."""
-    _writing(db)
     now = _now()
     try:
         when = _local_datetime(performed_at, patient) if performed_at else now
@@ -621,7 +605,6 @@ def therapist_set_plan(
     sessions_per_day: Annotated[str, Form(max_length=3)] = "3",
 ) -> Response:
     """Change the programme, level or sessions a day."""
-    _writing(db)
     try:
         service.set_plan(
             db,
@@ -650,7 +633,6 @@ def therapist_set_bladder(
     target_interval_min: Annotated[str, Form(max_length=4)] = "",
 ) -> Response:
     """Start or change the patient's bladder-training schedule."""
-    _writing(db)
     try:
         try:
             begin = dt.date.fromisoformat(start_date) if start_date.strip() else None
@@ -679,7 +661,6 @@ def therapist_stop_bladder(
     therapist: CurrentTherapist, patient: PatientBladderChange, db: Db
 ) -> Response:
     """Stop the patient's bladder training."""
-    _writing(db)
     service.stop_bladder_schedule(db, patient=patient)
     db.commit()
     return RedirectResponse(
@@ -719,7 +700,6 @@ def therapist_assign_electrostimulation(
     form: Annotated[ElectrostimulationForm, Form()],
 ) -> Response:
     """Assign electrostimulation, only after the contraindication screen passes."""
-    _writing(db)
     values = form.model_dump()
     try:
         parameters = ElectrostimulationParameters(
@@ -779,7 +759,6 @@ def therapist_assign_balloon(
     step_note: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Assign balloon training: steps, each with a volume; the volumes follow from the steps."""
-    _writing(db)
     actions, volumes = step_action or [], step_volume_ml or []
     repetitions, notes = step_repetitions or [], step_note or []
     try:
@@ -822,7 +801,6 @@ def therapist_stop_assignment(
     therapist: CurrentTherapist, patient: PatientModalityChange, db: Db, assignment_id: str
 ) -> Response:
     """Stop an assigned modality."""
-    _writing(db)
     service.stop_assignment(
         db, patient=patient, assignment_id=assignment_id, today=_therapist_today(patient)
     )
