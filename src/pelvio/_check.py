@@ -8,6 +8,7 @@ Modelled on MNE's ``mne/utils/check.py``.
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Collection
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ __all__ = [
     "check_sampling_rate",
     "check_signal",
     "check_type",
+    "check_uuid",
 ]
 
 
@@ -152,3 +154,13 @@ def _type_names(types: type[Any] | tuple[type[Any], ...]) -> str:
     if isinstance(types, tuple):
         return " or ".join(t.__name__ for t in types)
     return types.__name__
+
+
+def check_uuid(name: str, value: object) -> str:
+    """Return ``value`` as a canonical UUID string; refuse anything else, naming ``name``."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise InputError(
+            f"{name} must be a UUID such as {uuid.UUID(int=0)}; got {value!r}", field=name
+        ) from None

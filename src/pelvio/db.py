@@ -8,13 +8,14 @@ names it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, inspect
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "create_db_engine",
     "current_revisions",
     "head_revisions",
+    "insert_once",
     "make_session_factory",
     "session_scope",
     "upgrade",
@@ -38,6 +40,8 @@ NAMING_CONVENTION = {
 }
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+RowT = TypeVar("RowT")
 
 
 class Base(DeclarativeBase):
@@ -72,6 +76,27 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 def utcnow() -> dt.datetime:
     """The current time in UTC, timezone-aware."""
     return dt.datetime.now(dt.UTC)
+
+
+def insert_once(
+    db: Session, row: RowT, find_existing: Callable[[], RowT | None]
+) -> tuple[RowT, bool]:
+    """Add and commit ``row``; when a unique key says it exists already, return that one.
+
+    For idempotent retries (an offline queue sending the same entry twice): two copies racing
+    each other both pass the caller's look-up, one insert wins, and the loser gets the winner's
+    row. Returns the stored row and whether this call created it.
+    """
+    db.add(row)
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        existing = find_existing()
+        if existing is None:
+            raise
+        return existing, False
+    return row, True
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

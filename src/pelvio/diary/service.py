@@ -15,11 +15,11 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pelvio._check import check_uuid
 from pelvio.accounts.tables import User
-from pelvio.db import utcnow
+from pelvio.db import insert_once, utcnow
 from pelvio.diary.bowel import (
     BowelSummary,
     RomeIVAnswers,
@@ -117,16 +117,6 @@ def parse_local_time(text: str, *, zone: ZoneInfo, field: str = "time") -> dt.da
     return aware
 
 
-def _client_id(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except (ValueError, AttributeError, TypeError):
-        raise InputError(
-            f"client_id must be a UUID such as {uuid.UUID(int=0)}; got {value!r}",
-            field="client_id",
-        ) from None
-
-
 def _values(event: Event) -> dict[str, Any]:
     return {f.name: getattr(event, f.name) for f in fields(event) if f.name not in {"time", "note"}}
 
@@ -213,7 +203,7 @@ def add_entry(
     stored the first time and adds nothing. The same ``client_id`` with a different entry is a
     :class:`ConflictError`: the browser never reuses an id for another entry.
     """
-    key = _client_id(client_id)
+    key = check_uuid("client_id", client_id)
     _check_time(event, now or utcnow())
     existing = _find(db, patient, key)
     if existing is not None:
@@ -221,17 +211,7 @@ def add_entry(
             raise ConflictError("this client_id was already used for another diary entry")
         return existing, False
     entry = _row(patient, key, event, zone if zone is not None else zone_of(patient))
-    db.add(entry)
-    try:
-        db.commit()
-    except IntegrityError:
-        # Two copies of one retry raced each other; the other one won, which is the same entry.
-        db.rollback()
-        existing = _find(db, patient, key)
-        if existing is None:
-            raise
-        return existing, False
-    return entry, True
+    return insert_once(db, entry, lambda: _find(db, patient, key))
 
 
 def get_entry(

@@ -7,18 +7,17 @@ and subscales as fractions in text (``"925/24"``) and reads them back unchanged.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pelvio._check import check_uuid
 from pelvio.accounts.tables import User
-from pelvio.db import utcnow
+from pelvio.db import insert_once, utcnow
 from pelvio.errors import ConflictError, InputError, NotFoundError
 from pelvio.measures.instruments import INSTRUMENTS, Instrument, get_instrument
 from pelvio.measures.scoring import ScoreResult, score
@@ -50,16 +49,6 @@ DUE_INSTRUMENTS: Final[dict[str, tuple[str, tuple[int, ...]]]] = {
 _EARLY_DAYS: Final = 3
 
 
-def _client_id(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except (ValueError, AttributeError, TypeError):
-        raise InputError(
-            f"client_id must be a UUID such as {uuid.UUID(int=0)}; got {value!r}",
-            field="client_id",
-        ) from None
-
-
 def _text(value: Fraction | None) -> str | None:
     return None if value is None else str(value)
 
@@ -80,7 +69,7 @@ def save_response(
     instrument's missing-answer rule) are refused, naming the first unanswered item.
     """
     definition = get_instrument(instrument)
-    key = _client_id(client_id)
+    key = check_uuid("client_id", client_id)
     result = score(definition, answers)
     if result.total is None:
         missing = ", ".join(result.unanswered)
@@ -104,16 +93,8 @@ def save_response(
         band=None if result.band is None else result.band.key,
         completed_at=completed_at or utcnow(),
     )
-    db.add(row)
-    try:
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        existing = _find(db, patient, key)
-        if existing is None:
-            raise
-        return existing, result, False
-    return row, result, True
+    stored, created = insert_once(db, row, lambda: _find(db, patient, key))
+    return stored, result, created
 
 
 def _find(db: Session, patient: User, client_id: str) -> QuestionnaireResponse | None:
