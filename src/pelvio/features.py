@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Final
@@ -39,21 +40,23 @@ FEATURES: Final = (
 )
 
 
-def feature_modules(name: str) -> list[ModuleType]:
-    """The ``pelvio.<feature>.<name>`` modules that exist, in feature order."""
+@cache
+def feature_modules(name: str) -> tuple[ModuleType, ...]:
+    """The ``pelvio.<feature>.<name>`` modules that exist, in feature order (looked up once)."""
     modules = []
     for feature in FEATURES:
         qualified = f"pelvio.{feature}.{name}"
         if importlib.util.find_spec(f"pelvio.{feature}") and importlib.util.find_spec(qualified):
             modules.append(importlib.import_module(qualified))
-    return modules
+    return tuple(modules)
 
 
-def feature_dirs(*parts: str) -> list[Path]:
-    """The folders ``pelvio/<feature>/<parts...>`` that exist, in feature order."""
+@cache
+def feature_dirs(*parts: str) -> tuple[Path, ...]:
+    """The folders ``pelvio/<feature>/<parts...>`` that exist, in feature order (looked up once)."""
     root = Path(__file__).parent
-    return [
+    return tuple(
         root / feature / Path(*parts)
         for feature in FEATURES
         if (root / feature / Path(*parts)).is_dir()
-    ]
+    )

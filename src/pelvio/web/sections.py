@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -47,8 +48,13 @@ def today_sections(db: Session, patient: User, day: dt.date) -> list[TodaySectio
 def section_stylesheets(sections: list[TodaySection]) -> list[str]:
     """The URLs of the stylesheets of the features whose cards are shown, in feature order."""
     shown = {section.template.split("/", 1)[0] for section in sections}
-    return [
-        f"/static/{folder.parent.name}/{folder.parent.name}.css"
+    return [href for feature, href in _feature_stylesheets() if feature in shown]
+
+
+@cache
+def _feature_stylesheets() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (folder.parent.name, f"/static/{folder.parent.name}/{folder.parent.name}.css")
         for folder in feature_dirs("static")
-        if folder.parent.name in shown and (folder / f"{folder.parent.name}.css").is_file()
-    ]
+        if (folder / f"{folder.parent.name}.css").is_file()
+    )
