@@ -26,6 +26,7 @@ DOMAIN_PACKAGES = (
     "pelvio.measures",
     "pelvio.pathway",
     "pelvio.content",
+    "pelvio.biofeedback",
 )
 ADAPTERS = {
     "cli",
@@ -38,6 +39,11 @@ ADAPTERS = {
     "demo",
     "today",
     "web",
+    "devices",
+    "recorder",
+    "hub",
+    "live",
+    "ws",
 }
 FORBIDDEN = ("fastapi", "starlette", "sqlalchemy", "jinja2", "typer", "edfio", "uvicorn", "alembic")
 FILE_METHODS = {"read_text", "write_text", "read_bytes", "write_bytes", "open", "unlink", "mkdir"}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI, Request, Response
@@ -64,6 +65,19 @@ class _RequestContext(BaseHTTPMiddleware):
         return response
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run each feature's ``routes.lifespan(app)``, if it has one, around the app's life."""
+    from pelvio.features import feature_modules
+
+    async with AsyncExitStack() as stack:
+        for routes in feature_modules("routes"):
+            hook = getattr(routes, "lifespan", None)
+            if hook is not None:
+                await stack.enter_async_context(hook(app))
+        yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: read from the environment)."""
     settings = settings or get_settings()
@@ -74,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs" if settings.env != "production" else None,
         redoc_url=None,
         openapi_url="/api/openapi.json" if settings.env != "production" else None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -1,0 +1,707 @@
+"""One hub per live session: device → signal pipeline → recorder and subscribers.
+
+The hub owns the session's clock, which is the probe's sample clock: every time in a frame, an
+annotation or a score counts samples, so a busy server never shifts a cue against the signal.
+Lost samples are filled (and annotated as a dropout) to keep that clock honest.
+
+Subscribers are browsers (or a remote viewer behind Redis, :mod:`pelvio.biofeedback.fanout`).
+Each has a bounded queue: a slow subscriber loses its oldest frames, never slows the probe or
+the other subscribers down, and never makes the recording lose a sample.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, Self
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pelvio.biofeedback import scoring
+from pelvio.biofeedback.devices import Chunk, Device, DeviceInfo, Gap
+from pelvio.biofeedback.pipeline import LivePipeline, PipelineOutput
+from pelvio.biofeedback.protocol import ENVELOPE, FLAG_ACTIVE, FLAG_DROPOUT, RAW, encode_frame
+from pelvio.biofeedback.quality import signal_quality
+from pelvio.biofeedback.recorder import Recorder
+from pelvio.errors import DeviceError, PelvioError
+from pelvio.signals.analysis import analyze
+from pelvio.signals.annotations import CUE_CONTRACT, CUE_RELAX, DROPOUT, Annotation
+from pelvio.signals.edf import read_edf
+
+__all__ = ["Hub", "HubResult", "Mode", "RemoteDevice", "SessionPlan", "Subscriber"]
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["guided", "relaxation", "assessment", "check"]
+View = Literal["envelope", "raw"]
+Message = bytes | str
+
+QUEUE_FRAMES: Final = 512
+CHECK_SECONDS: Final = 5.0
+LEVEL_EVERY_S: Final = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPlan:
+    """What a session runs: its template and how it is scored.
+
+    ``cues`` count seconds from the moment the user presses start. ``calibration`` gives the
+    rest and squeeze windows (seconds from start) that set the template's scale in a guided
+    session; ``baseline_s`` the stretch that sets the rest level of a relaxation session.
+    ``phases`` are annotations (seconds from start) written into the recording, such as the
+    Glazer phases.
+    """
+
+    session_id: str
+    mode: Mode
+    cues: tuple[scoring.TemplateCue, ...]
+    cue_texts: tuple[str, ...]
+    duration_s: float | None
+    calibration: tuple[tuple[float, float], tuple[float, float]] | None = None
+    scored_from: int = 0
+    baseline_s: tuple[float, float] | None = None
+    phases: tuple[Annotation, ...] = ()
+    locale: Literal["nl", "en"] = "nl"
+    strings: dict[str, str] = field(default_factory=dict)
+    result_url: str = ""
+    auto_start: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HubResult:
+    """How a session ended, for storage."""
+
+    session_id: str
+    status: Literal["finished", "stopped", "ended"]
+    reason: str
+    duration_s: float
+    result: dict[str, Any]
+    recording_path: str | None
+
+
+class Subscriber:
+    """One listener: a bounded queue of frames and JSON events for its view."""
+
+    __slots__ = ("dropped", "queue", "view")
+
+    def __init__(self, view: View) -> None:
+        self.view: View = view
+        self.queue: asyncio.Queue[Message | None] = asyncio.Queue(QUEUE_FRAMES)
+        self.dropped = 0
+
+    def offer(self, message: Message | None) -> None:
+        """Queue ``message``, dropping the oldest frame when the listener lags."""
+        while True:
+            try:
+                self.queue.put_nowait(message)
+                return
+            except asyncio.QueueFull:
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    self.queue.get_nowait()
+                    self.dropped += 1
+
+    async def messages(self) -> AsyncIterator[Message]:
+        """Frames and events until the hub ends."""
+        while (message := await self.queue.get()) is not None:
+            yield message
+
+
+class RemoteDevice:
+    """A probe streaming in over the network (``pelvio connect``), fed by the ingest socket.
+
+    A remote probe may drop its connection (Wi-Fi, a laptop lid); the session waits
+    ``reconnect_s`` for it to come back, shows a dropout meanwhile, and ends cleanly if it does
+    not.
+    """
+
+    def __init__(self, info: DeviceInfo, *, reconnect_s: float = 10.0) -> None:
+        self.info = info
+        self._queue: asyncio.Queue[Chunk | Gap | None] = asyncio.Queue(QUEUE_FRAMES)
+        self._reconnect_s = reconnect_s
+        self.connected = False
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    def set_effort(self, effort: float) -> None:
+        """A real probe has no keyboard."""
+
+    def feed(self, item: Chunk | Gap | None) -> None:
+        """Hand over what arrived; ``None`` means the connection closed."""
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(item)
+
+    async def stream(self) -> AsyncIterator[Chunk | Gap]:
+        """Chunks as they arrive; a Gap while the probe is away; DeviceError if it stays away."""
+        while True:
+            item = await self._queue.get()
+            if item is not None:
+                yield item
+                continue
+            yield Gap(0, 0, "the remote probe disconnected", time.time() * 1000)
+            try:
+                item = await asyncio.wait_for(self._queue.get(), self._reconnect_s)
+            except TimeoutError:
+                raise DeviceError(
+                    f"probe disconnected: no data for {self._reconnect_s:g} s"
+                ) from None
+            if item is not None:
+                yield item
+
+
+class Hub:
+    """Runs one live session; see the module notes.
+
+    Parameters
+    ----------
+    plan
+        The session's template and scoring.
+    device
+        An opened device (the hub enters and leaves its context).
+    recorder
+        Where the raw signal goes, or ``None`` (a signal check is not recorded).
+    on_finish
+        Called once with the outcome, before the last event goes out.
+    publish
+        Extra sink for every outgoing message (the Redis fan-out), or ``None``.
+    """
+
+    def __init__(
+        self,
+        plan: SessionPlan,
+        device: Device,
+        *,
+        recorder: Recorder | None,
+        on_finish: Callable[[HubResult], Awaitable[None]] | None = None,
+        publish: Callable[[View | Literal["events"], Message], None] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.device = device
+        self.info = device.info
+        self.recorder = recorder
+        self._on_finish = on_finish
+        self._publish = publish
+        rate = self.info.sampling_rate_hz
+        self.rate_hz = rate
+        channels = len(self.info.labels)
+        self.pipeline = LivePipeline(
+            self.info.kind, rate, channels=min(channels, 2), display_rate_hz=_display_rate(rate)
+        )
+        self.subscribers: set[Subscriber] = set()
+        self.state: Literal["waiting", "running", "ended"] = "waiting"
+        self.start_index: int | None = None
+        self.samples = 0
+        self._seq = {RAW: 0, ENVELOPE: 0}
+        self._envelope: list[NDArray[np.float64]] = []
+        self._abdominal: list[NDArray[np.float64]] = []
+        self._check: list[NDArray[np.float64]] | None = [] if plan.mode == "check" else None
+        self._cue_index = -1
+        self._dropout_from: int | None = None
+        self._calibration: scoring.Calibration | None = None
+        self._scored = 0
+        self._scores: list[dict[str, Any]] = []
+        self._tracker: scoring.RestToneTracker | None = None
+        self._next_level_s = 0.0
+        self._stop: str | None = None
+        self._ended = asyncio.Event()
+        self._contractions: list[dict[str, Any]] = []
+
+    # -- subscribers -----------------------------------------------------------------------
+    def subscribe(self, view: View) -> Subscriber:
+        """A new listener; its first message is the hello document."""
+        subscriber = Subscriber(view)
+        subscriber.offer(json.dumps(self.hello(view)))
+        if self._calibration is not None:
+            subscriber.offer(json.dumps(self._calibration_event()))
+        for score in self._scores:
+            subscriber.offer(json.dumps(score))
+        if self.state == "ended":
+            subscriber.offer(None)
+        else:
+            self.subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        """Stop sending to ``subscriber``."""
+        self.subscribers.discard(subscriber)
+
+    def hello(self, view: View) -> dict[str, Any]:
+        """The first message a listener gets: what it is looking at."""
+        plan = self.plan
+        return {
+            "type": "hello",
+            "session_id": plan.session_id,
+            "mode": plan.mode,
+            "kind": self.info.kind,
+            "unit": "µV" if self.info.kind == "emg" else "cmH2O",
+            "device": self.info.name,
+            "sampling_rate_hz": self.rate_hz,
+            "envelope_rate_hz": self.pipeline.display_rate_hz,
+            "channels": len(self.info.labels),
+            "labels": list(self.info.labels),
+            "view": view,
+            "state": self.state,
+            "started": self.start_index is not None,
+            "start_t_s": None if self.start_index is None else self.start_index / self.rate_hz,
+            "t_s": self.samples / self.rate_hz,
+            "duration_s": plan.duration_s,
+            "cues": [
+                {
+                    "start_s": cue.start_s,
+                    "end_s": cue.end_s,
+                    "action": cue.action,
+                    "target": cue.target,
+                    "text": text,
+                }
+                for cue, text in zip(plan.cues, plan.cue_texts, strict=True)
+            ],
+            "strings": plan.strings,
+        }
+
+    def control(self, message: dict[str, Any]) -> None:
+        """A message from a browser: ``key`` (Space on the simulated probe), ``start``, ``stop``."""
+        kind = message.get("type")
+        if kind == "key":
+            self.device.set_effort(1.0 if message.get("down") else 0.0)
+        elif kind == "start":
+            self.start()
+        elif kind == "stop" and self.state != "ended":
+            self._stop = "stopped"
+
+    def start(self) -> None:
+        """Start the template now (the next sample is the session's second 0)."""
+        if self.start_index is None and self.state == "waiting":
+            self.start_index = self.samples
+            self.state = "running"
+            self._emit({"type": "started", "t_s": self.samples / self.rate_hz})
+            if self.recorder is not None:
+                self._annotate_plan()
+
+    async def wait_ended(self) -> None:
+        """Until the session has ended and its results are stored."""
+        await self._ended.wait()
+
+    # -- main loop -------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Stream until the template ends, the user stops, or the probe goes away for good."""
+        reason = "finished"
+        status: Literal["finished", "stopped", "ended"] = "finished"
+        try:
+            async with self.device:
+                if self.plan.auto_start:
+                    self.start()
+                async for item in self.device.stream():
+                    if isinstance(item, Gap):
+                        self._on_gap(item)
+                    else:
+                        self._on_chunk(item)
+                    if self._stop is not None:
+                        status, reason = "stopped", "stopped"
+                        break
+                    if self._done():
+                        break
+                else:
+                    status, reason = "ended", "the recording ended"
+        except DeviceError as exc:
+            status, reason = "ended", str(exc)
+            self._emit({"type": "dropout", "t_s": self.samples / self.rate_hz, "reason": reason})
+        except PelvioError as exc:
+            status, reason = "ended", str(exc)
+        except asyncio.CancelledError:
+            self._close_recorder_now()
+            raise
+        await self._finish(status, reason)
+
+    def _done(self) -> bool:
+        if self.start_index is None or self.plan.duration_s is None:
+            return False
+        return (self.samples - self.start_index) / self.rate_hz >= self.plan.duration_s
+
+    def _on_chunk(self, chunk: Chunk) -> None:
+        missing = chunk.first_index - self.samples
+        if missing > 0:
+            self._fill(missing)
+        samples = np.ascontiguousarray(chunk.samples[: len(self.info.labels)], dtype=np.float64)
+        flags = 0
+        if self._dropout_from is not None:
+            self._end_dropout()
+            flags |= FLAG_DROPOUT
+        if self.recorder is not None:
+            self.recorder.append(samples)
+        t_s = self.samples / self.rate_hz
+        self.samples += samples.shape[1]
+        if self._check is not None:
+            self._check.append(samples[0].copy())
+        out = self.pipeline.process(samples[: self.pipeline.channels])
+        self._keep(out)
+        if out.active:
+            flags |= FLAG_ACTIVE
+        if any(s.view == "raw" for s in self.subscribers) or self._publish is not None:
+            self._send("raw", RAW, t_s, chunk.wall_ms, self.rate_hz, samples, flags)
+        if out.envelope.size:
+            self._send(
+                "envelope",
+                ENVELOPE,
+                out.envelope_t_s,
+                chunk.wall_ms,
+                self.pipeline.display_rate_hz,
+                out.envelope,
+                flags,
+            )
+        for contraction in out.contractions:
+            self._on_contraction(contraction.to_dict())
+        self._advance()
+
+    def _on_gap(self, gap: Gap) -> None:
+        if self._dropout_from is None:
+            self._dropout_from = self.samples
+            self._emit(
+                {"type": "dropout", "t_s": self.samples / self.rate_hz, "reason": gap.reason}
+            )
+        if gap.missing > 0:
+            self._fill(gap.missing)
+
+    def _fill(self, missing: int) -> None:
+        if self._dropout_from is None:
+            self._dropout_from = self.samples
+            self._emit(
+                {
+                    "type": "dropout",
+                    "t_s": self.samples / self.rate_hz,
+                    "reason": f"{missing} samples lost",
+                }
+            )
+        if self.recorder is not None:
+            self.recorder.append_gap(missing)
+        self.samples += missing
+        self._keep(self.pipeline.gap(missing))
+
+    def _end_dropout(self) -> None:
+        start = self._dropout_from
+        assert start is not None
+        self._dropout_from = None
+        t_s = self.samples / self.rate_hz
+        if self.recorder is not None:
+            self.recorder.annotate(
+                Annotation(start / self.rate_hz, max(0.0, t_s - start / self.rate_hz), DROPOUT)
+            )
+        self._emit({"type": "reconnected", "t_s": t_s, "lost_s": t_s - start / self.rate_hz})
+
+    def _keep(self, out: PipelineOutput) -> None:
+        self._envelope.append(out.envelope)
+        if self._tracker is not None and out.envelope.size:
+            self._tracker.update(out.envelope)
+        if out.abdominal is not None:
+            self._abdominal.append(out.abdominal)
+
+    def _send(
+        self,
+        view: View,
+        kind: int,
+        t_s: float,
+        wall_ms: float,
+        rate_hz: float,
+        samples: NDArray[np.float64],
+        flags: int,
+    ) -> None:
+        frame = encode_frame(kind, self._seq[kind], t_s, wall_ms, rate_hz, samples, flags)
+        self._seq[kind] += 1
+        for subscriber in self.subscribers:
+            if subscriber.view == view:
+                subscriber.offer(frame)
+        if self._publish is not None:
+            self._publish(view, frame)
+
+    def _emit(self, event: dict[str, Any]) -> None:
+        text = json.dumps(event)
+        for subscriber in self.subscribers:
+            subscriber.offer(text)
+        if self._publish is not None:
+            self._publish("events", text)
+
+    # -- the template ----------------------------------------------------------------------
+    def _session_s(self) -> float | None:
+        if self.start_index is None:
+            return None
+        return (self.samples - self.start_index) / self.rate_hz
+
+    def _advance(self) -> None:
+        now = self._session_s()
+        if now is None:
+            if self.plan.mode == "check":
+                self._check_quality()
+            return
+        cues = self.plan.cues
+        index = self._cue_index
+        while index + 1 < len(cues) and cues[index + 1].start_s <= now:
+            index += 1
+        if index != self._cue_index:
+            self._cue_index = index
+            self._emit(
+                {"type": "cue", "index": index, "t_s": self._to_device_s(cues[index].start_s)}
+            )
+        self._calibrate(now)
+        self._score(now)
+        self._level(now)
+        if self.plan.mode == "check":
+            self._check_quality()
+
+    def _to_device_s(self, session_s: float) -> float:
+        assert self.start_index is not None
+        return self.start_index / self.rate_hz + session_s
+
+    def _annotate_plan(self) -> None:
+        assert self.recorder is not None
+        for cue in self.plan.cues:
+            text = CUE_CONTRACT if cue.is_squeeze else CUE_RELAX
+            self.recorder.annotate(
+                Annotation(self._to_device_s(cue.start_s), cue.end_s - cue.start_s, text)
+            )
+        for phase in self.plan.phases:
+            self.recorder.annotate(
+                Annotation(self._to_device_s(phase.onset_s), phase.duration_s, phase.text)
+            )
+
+    def _envelope_so_far(self) -> NDArray[np.float64]:
+        if len(self._envelope) > 1:
+            self._envelope = [np.concatenate(self._envelope)]
+        return self._envelope[0] if self._envelope else np.zeros(0)
+
+    def _abdominal_so_far(self) -> NDArray[np.float64] | None:
+        if not self._abdominal:
+            return None
+        if len(self._abdominal) > 1:
+            self._abdominal = [np.concatenate(self._abdominal)]
+        return self._abdominal[0]
+
+    def _device_cues(self) -> tuple[scoring.TemplateCue, ...]:
+        return tuple(
+            scoring.TemplateCue(
+                self._to_device_s(c.start_s), self._to_device_s(c.end_s), c.action, c.target
+            )
+            for c in self.plan.cues
+        )
+
+    def _calibrate(self, now: float) -> None:
+        plan = self.plan
+        if self._calibration is not None:
+            return
+        if plan.calibration is not None:
+            rest, squeeze = plan.calibration
+            if now < squeeze[1] + 0.3:
+                return
+            try:
+                self._calibration = scoring.calibrate(
+                    self._envelope_so_far(),
+                    self.pipeline.display_rate_hz,
+                    rest=(self._to_device_s(rest[0]), self._to_device_s(rest[1])),
+                    squeeze=(self._to_device_s(squeeze[0]), self._to_device_s(squeeze[1])),
+                )
+            except PelvioError as exc:
+                self._emit({"type": "notice", "text": str(exc)})
+                self._calibration = _fallback_calibration(
+                    self._envelope_so_far(), self.pipeline.display_rate_hz
+                )
+            self._emit(self._calibration_event())
+        elif plan.baseline_s is not None and now >= plan.baseline_s[1]:
+            rate = self.pipeline.display_rate_hz
+            start = round(self._to_device_s(plan.baseline_s[0]) * rate)
+            end = round(self._to_device_s(plan.baseline_s[1]) * rate)
+            stretch = self._envelope_so_far()[start:end]
+            baseline = float(np.median(stretch)) if stretch.size else 0.0
+            self._calibration = scoring.Calibration(baseline, max(baseline * 3.0, baseline + 1.0))
+            self._tracker = scoring.RestToneTracker(rate)
+            self._emit(self._calibration_event())
+
+    def _calibration_event(self) -> dict[str, Any]:
+        assert self._calibration is not None
+        return {
+            "type": "calibration",
+            "baseline_uv": self._calibration.baseline_uv,
+            "max_uv": self._calibration.max_uv if self.plan.mode != "relaxation" else None,
+        }
+
+    def _score(self, now: float) -> None:
+        if self.plan.mode != "guided" or self._calibration is None:
+            return
+        done = [
+            i
+            for i, cue in enumerate(self.plan.cues)
+            if i >= self.plan.scored_from
+            and cue.is_squeeze
+            and _rest_after(self.plan.cues, i) <= now
+        ]
+        if len(done) <= self._scored:
+            return
+        score = self._guided_score(done[-1] + 1)
+        for number, item in enumerate(score.to_dict()["contractions"]):
+            if number < self._scored:
+                continue
+            event = {"type": "score", "number": number + 1, **item}
+            self._scores.append(event)
+            self._emit(event)
+        self._scored = len(done)
+
+    def _guided_score(self, upto: int | None = None) -> scoring.GuidedScore:
+        cues = self._device_cues()[self.plan.scored_from : upto]
+        assert self._calibration is not None
+        return scoring.score_guided(
+            cues,
+            self._envelope_so_far(),
+            self.pipeline.display_rate_hz,
+            self._calibration,
+            abdominal_uv=self._abdominal_so_far(),
+        )
+
+    def _level(self, now: float) -> None:
+        """Relaxation: the current rest tone against the session's own baseline, once a second."""
+        if self._tracker is None or self._calibration is None or now < self._next_level_s:
+            return
+        level = self._tracker.current()
+        self._next_level_s = now + LEVEL_EVERY_S
+        baseline = self._calibration.baseline_uv
+        change = None
+        if level.mean_uv is not None and baseline > 0:
+            change = (level.mean_uv - baseline) / baseline * 100
+        self._emit(
+            {
+                "type": "level",
+                "rest_uv": level.mean_uv,
+                "variability_pct": level.variability_pct,
+                "vs_baseline_pct": change,
+            }
+        )
+
+    def _check_quality(self) -> None:
+        """Probe setup: after a few seconds of signal, judge hum, clipping and flat line."""
+        if self._check is None:
+            return
+        needed = round(CHECK_SECONDS * self.rate_hz)
+        if sum(part.size for part in self._check) < needed:
+            return
+        raw = np.concatenate(self._check)[-needed:]
+        self._check = None
+        try:
+            quality = signal_quality(raw, self.rate_hz, self.info.kind)
+            self._emit({"type": "quality", **quality.to_dict()})
+        except PelvioError as exc:
+            self._emit({"type": "quality", "verdict": "bad", "checks": [], "error": str(exc)})
+
+    def _on_contraction(self, contraction: dict[str, Any]) -> None:
+        self._contractions.append(contraction)
+        self._emit({"type": "contraction", **contraction})
+        if self.recorder is not None:
+            self.recorder.annotate(
+                Annotation(
+                    contraction["onset_s"],
+                    contraction["offset_s"] - contraction["onset_s"],
+                    "contraction",
+                )
+            )
+
+    # -- the end ---------------------------------------------------------------------------
+    def _close_recorder_now(self) -> None:
+        if self.recorder is not None:
+            with contextlib.suppress(PelvioError, OSError):
+                self.recorder.close()
+
+    async def _finish(self, status: Literal["finished", "stopped", "ended"], reason: str) -> None:
+        self.state = "ended"
+        for contraction in self.pipeline.flush():
+            self._on_contraction(contraction.to_dict())
+        if self._dropout_from is not None:
+            self._end_dropout()
+        path = None
+        if self.recorder is not None:
+            recorder = self.recorder
+            path = str(await asyncio.to_thread(recorder.close))
+        result = await asyncio.to_thread(self._result, path)
+        duration_s = (
+            0.0 if self.start_index is None else (self.samples - self.start_index) / self.rate_hz
+        )
+        outcome = HubResult(self.plan.session_id, status, reason, duration_s, result, path)
+        if self._on_finish is not None:
+            try:
+                await self._on_finish(outcome)
+            except Exception:
+                log.exception("storing the result of a biofeedback session failed")
+        self._emit(
+            {
+                "type": "ended",
+                "status": status,
+                "reason": reason,
+                "summary": result.get("summary"),
+                "url": self.plan.result_url,
+            }
+        )
+        for subscriber in self.subscribers:
+            subscriber.offer(None)
+        self.subscribers.clear()
+        self._ended.set()
+
+    def _result(self, path: str | None) -> dict[str, Any]:
+        mode = self.plan.mode
+        locale = self.plan.locale
+        result: dict[str, Any] = {"detected": self._contractions}
+        if mode == "guided" and self._calibration is not None:
+            score = self._guided_score()
+            result.update(score.to_dict())
+            result["summary"] = {
+                "text": score.summary.get(locale),
+                "nl": score.summary.nl,
+                "en": score.summary.en,
+            }
+        elif (
+            mode == "relaxation" and self._calibration is not None and self.start_index is not None
+        ):
+            rate = self.pipeline.display_rate_hz
+            start = round(self.start_index / self.rate_hz * rate)
+            summary = scoring.relaxation_summary(
+                self._envelope_so_far()[start:], rate, self._calibration.baseline_uv
+            )
+            result.update(summary.to_dict())
+            result["summary"] = {
+                "text": summary.summary.get(locale),
+                "nl": summary.summary.nl,
+                "en": summary.summary.en,
+            }
+        elif mode == "assessment" and path is not None:
+            recording = read_edf(path)
+            analysis = analyze(
+                recording.signal,
+                recording.sampling_rate_hz,
+                recording.annotations,
+                kind=recording.kind,
+                channel=recording.channel,
+            )
+            result["analysis"] = analysis.to_dict()
+        return result
+
+
+def _rest_after(cues: Sequence[scoring.TemplateCue], index: int) -> float:
+    """When the rest after contract cue ``index`` ends (scores wait for the release)."""
+    following = index + 1
+    if following < len(cues) and not cues[following].is_squeeze:
+        return cues[following].end_s
+    return cues[index].end_s
+
+
+def _fallback_calibration(envelope: NDArray[np.float64], rate: float) -> scoring.Calibration:
+    """When no squeeze was seen: the rest level, and a template scaled to three times it."""
+    stretch = envelope[-round(5 * rate) :] if envelope.size else np.ones(1)
+    baseline = float(np.median(stretch))
+    return scoring.Calibration(baseline, max(3.0 * baseline, baseline + 1.0))
+
+
+def _display_rate(rate_hz: float) -> float:
+    """The probe rate divided by a whole number, as close to 100 Hz as possible from above."""
+    return rate_hz / max(1, int(rate_hz // 100))
