@@ -1,0 +1,1 @@
+"""Live biofeedback: a probe streamed to the browser, scored and recorded."""
