@@ -47,6 +47,7 @@ ADAPTERS = {
     "_devpaced",  # devices: sim and replay (reads EDF files)
     "_devserial",  # devices: serial ports
     "_devboards",  # devices: BrainFlow and LSL
+    "connect",
 }
 FORBIDDEN = ("fastapi", "starlette", "sqlalchemy", "jinja2", "typer", "edfio", "uvicorn", "alembic")
 FILE_METHODS = {"read_text", "write_text", "read_bytes", "write_bytes", "open", "unlink", "mkdir"}

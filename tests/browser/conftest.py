@@ -7,17 +7,15 @@ Screenshots go to ``test-output/screenshots/``.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -40,40 +38,11 @@ class LiveServer:
     env: dict[str, str]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("live")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PELVIO_")}
-    env.update({"PELVIO_ENV": "development", "PELVIO_DATA_DIR": str(data_dir)})
-    for command in (["db", "upgrade"], ["demo"]):
-        subprocess.run([PELVIO, *command], env=env, check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    log = (data_dir / "server.log").open("w")
-    process = subprocess.Popen(
-        [PELVIO, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail("pelvio serve did not start:\n" + (data_dir / "server.log").read_text())
-            time.sleep(0.2)
-    yield LiveServer(url=url, data_dir=data_dir, env=env)
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    with serving.running(data_dir) as server:
+        yield LiveServer(url=server.url, data_dir=data_dir, env=server.env)
 
 
 @pytest.fixture(scope="session")

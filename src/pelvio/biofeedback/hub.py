@@ -207,7 +207,7 @@ class Hub:
         self._cue_index = -1
         self._dropout_from: int | None = None
         self._calibration: scoring.Calibration | None = None
-        self._scored = 0
+        self._scored: set[int] = set()
         self._scores: list[dict[str, Any]] = []
         self._tracker: scoring.RestToneTracker | None = None
         self._next_level_s = 0.0
@@ -531,28 +531,28 @@ class Hub:
         }
 
     def _score(self, now: float) -> None:
+        """Send the score of each squeeze once its rest is over (scores never change later)."""
         if self.plan.mode != "guided" or self._calibration is None:
             return
-        done = [
-            i
+        due = sum(
+            1
             for i, cue in enumerate(self.plan.cues)
             if i >= self.plan.scored_from
             and cue.is_squeeze
             and _rest_after(self.plan.cues, i) <= now
-        ]
-        if len(done) <= self._scored:
+        )
+        if due <= len(self._scored):
             return
-        score = self._guided_score(done[-1] + 1)
-        for number, item in enumerate(score.to_dict()["contractions"]):
-            if number < self._scored:
+        for item in self._guided_score().to_dict()["contractions"]:
+            if item["index"] in self._scored:
                 continue
-            event = {"type": "score", "number": number + 1, **item}
+            self._scored.add(item["index"])
+            event = {"type": "score", "number": len(self._scored), **item}
             self._scores.append(event)
             self._emit(event)
-        self._scored = len(done)
 
-    def _guided_score(self, upto: int | None = None) -> scoring.GuidedScore:
-        cues = self._device_cues()[self.plan.scored_from : upto]
+    def _guided_score(self) -> scoring.GuidedScore:
+        cues = self._device_cues()[self.plan.scored_from :]
         assert self._calibration is not None
         return scoring.score_guided(
             cues,
