@@ -33,6 +33,7 @@ from pelvio.errors import DeviceError, PelvioError
 from pelvio.signals.analysis import analyze
 from pelvio.signals.annotations import CUE_CONTRACT, CUE_RELAX, DROPOUT, Annotation
 from pelvio.signals.edf import read_edf
+from pelvio.training.model import Text
 
 __all__ = ["Hub", "HubResult", "Mode", "RemoteDevice", "SessionPlan", "Subscriber"]
 
@@ -649,32 +650,13 @@ class Hub:
         self._ended.set()
 
     def _result(self, path: str | None) -> dict[str, Any]:
+        """The stored outcome. Contractions come from ``pelvio analyze`` on the recording itself
+        (the live detector only sees the past; the offline one the whole recording), so a
+        session and its EDF+ file always agree."""
         mode = self.plan.mode
         locale = self.plan.locale
-        result: dict[str, Any] = {"detected": self._contractions}
-        if mode == "guided" and self._calibration is not None:
-            score = self._guided_score()
-            result.update(score.to_dict())
-            result["summary"] = {
-                "text": score.summary.get(locale),
-                "nl": score.summary.nl,
-                "en": score.summary.en,
-            }
-        elif (
-            mode == "relaxation" and self._calibration is not None and self.start_index is not None
-        ):
-            rate = self.pipeline.display_rate_hz
-            start = round(self.start_index / self.rate_hz * rate)
-            summary = scoring.relaxation_summary(
-                self._envelope_so_far()[start:], rate, self._calibration.baseline_uv
-            )
-            result.update(summary.to_dict())
-            result["summary"] = {
-                "text": summary.summary.get(locale),
-                "nl": summary.summary.nl,
-                "en": summary.summary.en,
-            }
-        elif mode == "assessment" and path is not None:
+        result: dict[str, Any] = {"live_detected": self._contractions}
+        if path is not None:
             recording = read_edf(path)
             analysis = analyze(
                 recording.signal,
@@ -682,9 +664,27 @@ class Hub:
                 recording.annotations,
                 kind=recording.kind,
                 channel=recording.channel,
+            ).to_dict()
+            result["detected"] = analysis["contractions"]
+            if mode == "assessment":
+                result["analysis"] = analysis
+        if mode == "guided" and self._calibration is not None:
+            score = self._guided_score()
+            result.update(score.to_dict())
+            result["summary"] = _summary(score.summary, locale)
+        elif mode == "relaxation" and self._calibration is not None and self.start_index is not None:
+            rate = self.pipeline.display_rate_hz
+            start = round(self.start_index / self.rate_hz * rate)
+            summary = scoring.relaxation_summary(
+                self._envelope_so_far()[start:], rate, self._calibration.baseline_uv
             )
-            result["analysis"] = analysis.to_dict()
+            result.update(summary.to_dict())
+            result["summary"] = _summary(summary.summary, locale)
         return result
+
+
+def _summary(text: Text, locale: Literal["nl", "en"]) -> dict[str, str]:
+    return {"text": text.get(locale), "nl": text.nl, "en": text.en}
 
 
 def _rest_after(cues: Sequence[scoring.TemplateCue], index: int) -> float:
