@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect
 from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
 
 from pelvio.biofeedback.protocol import ENVELOPE, RAW, decode_frame
 from tests.web.conftest import csrf_token, log_in

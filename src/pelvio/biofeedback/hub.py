@@ -672,7 +672,9 @@ class Hub:
             score = self._guided_score()
             result.update(score.to_dict())
             result["summary"] = _summary(score.summary, locale)
-        elif mode == "relaxation" and self._calibration is not None and self.start_index is not None:
+        elif (
+            mode == "relaxation" and self._calibration is not None and self.start_index is not None
+        ):
             rate = self.pipeline.display_rate_hz
             start = round(self.start_index / self.rate_hz * rate)
             summary = scoring.relaxation_summary(

@@ -105,6 +105,7 @@ def guided_plan(
             result_url=result_url,
         ),
         speed,
+        keep=len(CALIBRATION),
     )
 
 
@@ -189,12 +190,18 @@ def check_plan(
     )
 
 
-def _scaled(plan: SessionPlan, speed: int) -> SessionPlan:
+def _scaled(plan: SessionPlan, speed: int, *, keep: int = 0) -> SessionPlan:
+    """The plan run ``speed`` times faster, except its first ``keep`` cues (the calibration,
+    which needs real seconds of rest and squeeze to measure anything)."""
     if speed <= 1:
         return plan
+    kept_s = plan.cues[keep - 1].end_s if keep else 0.0
 
     def s(t: float) -> float:
-        return t / speed
+        return t if t <= kept_s else kept_s + (t - kept_s) / speed
+
+    def span(pair: tuple[float, float]) -> tuple[float, float]:
+        return (s(pair[0]), s(pair[1]))
 
     return SessionPlan(
         plan.session_id,
@@ -204,15 +211,13 @@ def _scaled(plan: SessionPlan, speed: int) -> SessionPlan:
         None if plan.duration_s is None else s(plan.duration_s),
         calibration=None
         if plan.calibration is None
-        else (
-            (s(plan.calibration[0][0]), s(plan.calibration[0][1])),
-            (s(plan.calibration[1][0]), s(plan.calibration[1][1])),
-        ),
+        else (span(plan.calibration[0]), span(plan.calibration[1])),
         scored_from=plan.scored_from,
-        baseline_s=None
-        if plan.baseline_s is None
-        else (s(plan.baseline_s[0]), s(plan.baseline_s[1])),
-        phases=tuple(Annotation(s(p.onset_s), s(p.duration_s), p.text) for p in plan.phases),
+        baseline_s=None if plan.baseline_s is None else span(plan.baseline_s),
+        phases=tuple(
+            Annotation(s(p.onset_s), s(p.onset_s + p.duration_s) - s(p.onset_s), p.text)
+            for p in plan.phases
+        ),
         locale=plan.locale,
         strings=plan.strings,
         result_url=plan.result_url,

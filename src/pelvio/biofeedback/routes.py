@@ -102,6 +102,7 @@ def _strings() -> dict[str, str]:
         "start": _("Start"),
         "stop": _("Stop"),
         "hold": _("Hold to squeeze"),
+        "keyboard_hint": _("Hold the space bar or the button to squeeze."),
         "calibrating": _("Measuring your resting level and your strongest squeeze…"),
         "score_reached": _("reached the target"),
         "score_missed": _("did not reach the target"),
@@ -316,7 +317,7 @@ def _status_names() -> dict[str, str]:
 
 # -- patient ---------------------------------------------------------------------------------
 @pages.get("/biofeedback")
-def home(request: Request, patient: OwnBiofeedback, db: Db) -> Response:
+def home(request: Request, patient: OwnBiofeedback, db: Db, speed: int = 1) -> Response:
     settings: Settings = request.app.state.settings
     plan_row = training_service.get_plan(db, patient=patient)
     return render(
@@ -328,6 +329,7 @@ def home(request: Request, patient: OwnBiofeedback, db: Db) -> Response:
             "programme": get_programme(plan_row.programme_id) if plan_row else None,
             "level": plan_row.level if plan_row else None,
             "locale_code": _locale(),
+            "speed": _speed(request, speed),
             "mode_names": _mode_names(),
             "status_names": _status_names(),
         },
@@ -417,7 +419,9 @@ def _recording(request: Request, db: Db, patient: User, session_id: str) -> Resp
 
 # -- therapist -------------------------------------------------------------------------------
 @pages.get("/patients/{patient_id}/biofeedback")
-def therapist_home(request: Request, patient: PatientBiofeedback, db: Db) -> Response:
+def therapist_home(
+    request: Request, patient: PatientBiofeedback, db: Db, speed: int = 1
+) -> Response:
     settings: Settings = request.app.state.settings
     return render(
         request,
@@ -426,6 +430,7 @@ def therapist_home(request: Request, patient: PatientBiofeedback, db: Db) -> Res
             "patient": patient,
             "devices": _devices(settings),
             "sessions": service.list_sessions(db, patient=patient),
+            "speed": _speed(request, speed),
             "mode_names": _mode_names(),
             "status_names": _status_names(),
         },
