@@ -12,6 +12,7 @@ the other subscribers down, and never makes the recording lose a sample.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import json
 import logging
@@ -209,6 +210,11 @@ class Hub:
         self._dropout_from: int | None = None
         self._calibration: scoring.Calibration | None = None
         self._scored: set[int] = set()
+        self._score_due = sorted(
+            _rest_after(plan.cues, i)
+            for i, cue in enumerate(plan.cues)
+            if i >= plan.scored_from and cue.is_squeeze
+        )
         self._scores: list[dict[str, Any]] = []
         self._tracker: scoring.RestToneTracker | None = None
         self._next_level_s = 0.0
@@ -535,14 +541,7 @@ class Hub:
         """Send the score of each squeeze once its rest is over (scores never change later)."""
         if self.plan.mode != "guided" or self._calibration is None:
             return
-        due = sum(
-            1
-            for i, cue in enumerate(self.plan.cues)
-            if i >= self.plan.scored_from
-            and cue.is_squeeze
-            and _rest_after(self.plan.cues, i) <= now
-        )
-        if due <= len(self._scored):
+        if bisect.bisect_right(self._score_due, now) <= len(self._scored):
             return
         for item in self._guided_score().to_dict()["contractions"]:
             if item["index"] in self._scored:
