@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -115,3 +116,69 @@ def test_patient_gets_envelope_even_when_asking_for_raw(client: TestClient) -> N
         frame = decode_frame(ws.receive_bytes())
         assert frame.kind == ENVELOPE
         assert frame.kind != RAW
+
+
+def _patient_id(client: TestClient) -> str:
+    page = client.get("/therapist")
+    match = re.search(r'href="/patients/([0-9a-f]{32})"', page.text)
+    assert match
+    return match.group(1)
+
+
+def test_therapist_runs_a_glazer_assessment_and_reads_its_metrics(client: TestClient) -> None:
+    log_in(client, *THERAPIST)
+    patient_id = _patient_id(client)
+    base = f"/patients/{patient_id}/biofeedback"
+    home = client.get(base)
+    assert home.status_code == 200
+    response = client.post(
+        f"{base}/sessions?speed=20",
+        data={
+            "mode": "assessment",
+            "device": "sim:healthy",
+            "csrf_token": csrf_token(client, base),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    session_id = response.headers["location"].rsplit("/", 1)[1]
+    with client.websocket_connect(
+        f"{WS}/ws/biofeedback/{session_id}?view=raw", headers=ORIGIN
+    ) as ws:
+        events, frames = _collect(ws)
+    assert events[0]["view"] == "raw"
+    assert {decode_frame(f).kind for f in frames} == {RAW}
+    assert events[-1]["type"] == "ended"
+    result = client.get(f"{base}/sessions/{session_id}")
+    assert "data-bf-glazer" in result.text
+    for phase in ("pre_baseline", "phasic", "tonic", "endurance", "post_baseline"):
+        assert f'data-phase="{phase}"' in result.text
+    assert "Oleksy" in result.text
+    recording = client.get(f"{base}/sessions/{session_id}/recording.edf")
+    assert recording.status_code == 200
+
+
+def test_relaxation_result_shows_rest_tone_windows(client: TestClient) -> None:
+    log_in(client, *PATIENT)
+    session_id = _start(client, "relaxation", "sim:overactive", speed=20)
+    with client.websocket_connect(f"{WS}/ws/biofeedback/{session_id}", headers=ORIGIN) as ws:
+        events, _ = _collect(ws)
+    kinds = {e["type"] for e in events}
+    assert {"calibration", "level", "ended"} <= kinds
+    result = client.get(f"/biofeedback/sessions/{session_id}")
+    assert "µV" in result.text
+    assert "data-bf-summary" in result.text
+
+
+def test_an_unknown_probe_is_refused_with_its_name(client: TestClient) -> None:
+    log_in(client, *PATIENT)
+    response = client.post(
+        "/biofeedback/sessions",
+        data={
+            "mode": "guided",
+            "device": "usb:nothing",
+            "csrf_token": csrf_token(client, "/biofeedback"),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code in (400, 422)
