@@ -13,14 +13,18 @@ How it works
    absolute deviation around it.
 3. **Hysteresis.** A contraction starts above the *on* level and lasts until the envelope
    falls below the *off* level; dips shorter than ``min_off_s`` are bridged and contractions
-   shorter than ``min_on_s`` dropped. For EMG the levels are ``baseline + max(on_sd × sd,
-   on_ratio × baseline)`` and the same with ``off_*``: relative to the rest tone, so they
-   scale with the electrode and the patient.
+   shorter than ``min_on_s``, or above the *on* level for less than ``min_on_s`` in all,
+   dropped. For EMG the levels are ``baseline + max(on_sd × sd, on_ratio × baseline)`` and
+   the same with ``off_*``: relative to the rest tone, so they scale with the electrode and
+   the patient.
 4. **Timing.** Onset and offset are the half-amplitude points: where the envelope crosses half
    way between the local rest level (the median of up to 1.5 s of rest just before, or just
    after) and the contraction's own level (the 90th percentile of its first, or last, 2 s),
-   interpolated between samples. These points do not move with the thresholds, the noise or
-   how slowly a patient rises, and they are where the simulator puts its truth.
+   interpolated between samples. A second look then reads both levels again in the second
+   just beside each ramp, as the half-amplitude definition has it, with the ramp's duration
+   from a least-squares raised-cosine fit to the block means (closed form per duration, see
+   :func:`_fitted_span`). These points do not move with the thresholds, the noise or how
+   slowly a patient rises, and they are where the simulator puts its truth.
 
 Per contraction
 ---------------
@@ -65,6 +69,9 @@ _BODY_MIN_S: Final = 0.5
 _SAG_BRIDGE_S: Final = 3.0
 _BESIDE_RAMP_S: Final = 1.0
 _RAMP_MIDDLE_SHARE: Final = 0.41  # raised cosine: 20 % to 80 % of the height
+_FIT_REACH_S: Final = 1.0
+# Ramp durations tried by the fit, in seconds: 16 steps of 27 %, 0.08 s to 3 s.
+_FIT_DURATIONS_S: Final = np.geomspace(0.08, 3.0, 16)
 _RAMP_SHARE: Final = 0.3
 _RAMP_REACH: Final = 400  # blocks, 4 s at 100 per second
 _BACK_AT_BASELINE: Final = 0.1
@@ -595,7 +602,9 @@ def _segments(
     Runs above the off level are joined across dips shorter than ``min_off_s``, and across
     dips of up to 3 s that never get half way down from the off level to the rest level (a
     fatiguing hold that sags is not a relaxation; a relaxation reaches rest). Joined runs
-    that never reach the on level, or last less than ``min_on_s``, are dropped.
+    that stay above the on level for less than ``min_on_s`` in all (at least one sample), or
+    last less than ``min_on_s``, are dropped: the tail of an electrode pop that the spike
+    rejection left pokes above the on level only for an instant.
     """
     base, on, off = thresholds
     above_off = sm > off
@@ -621,7 +630,8 @@ def _segments(
     return [
         (s, e)
         for s, e in merged
-        if above_on[e + 1] > above_on[s] and (e - s + 1) >= min_on_s * rate
+        if above_on[e + 1] - above_on[s] >= max(1.0, min_on_s * rate)
+        and e - s + 1 >= min_on_s * rate
     ]
 
 
@@ -775,7 +785,12 @@ def _measure(
     # Second look: read the rest and the hold in the second just outside each ramp, now that
     # the ramps are roughly known, as the half-amplitude definition has it.
     levels = _levels_beside_ramps(
-        sm, onset, offset, (base_before, level_in, level_out, base_after), (lower, upper), rate
+        (sm, smoothed.blocks),
+        onset,
+        offset,
+        (base_before, level_in, level_out, base_after),
+        (lower, upper),
+        rate,
     )
     base_before, level_in, level_out, base_after = levels
     half_in = base_before + 0.5 * (level_in - base_before)
@@ -805,7 +820,7 @@ def _measure(
 
 
 def _levels_beside_ramps(
-    sm: NDArray[np.float64],
+    curves: tuple[NDArray[np.float64], NDArray[np.float64]],
     onset: float,
     offset: float,
     levels: tuple[float, float, float, float],
@@ -815,15 +830,22 @@ def _levels_beside_ramps(
     """Rest before, hold after the rise, hold before the fall and rest after it, each the
     median over the second just outside its ramp.
 
-    A raised-cosine ramp passes from 20 % to 80 % of its height in 0.41 of its duration, so
-    the 20 % and 80 % crossings around a half-way point give where the ramp starts and ends.
-    Keeps a level where its second would be shorter than 0.2 s.
+    ``curves`` are the smoothed values the medians are read on and the plain block means the
+    ramps are fitted to. Each ramp is taken to be centred on its half-way point; its duration
+    comes from :func:`_fitted_span`, or, when that finds no ramp, from the 20 % and 80 %
+    crossings (:func:`_ramp_span`). Keeps a level where its second would be shorter than
+    0.2 s.
     """
+    sm, blocks = curves
     lower, upper = bounds
     rest_in, hold_in, hold_out, rest_out = levels
     window = round(_BESIDE_RAMP_S * rate)
-    rise = _ramp_span(sm, onset, rest_in, hold_in, bounds, rising=True)
-    fall = _ramp_span(sm, offset, rest_out, hold_out, bounds, rising=False)
+    rise = _fitted_span(blocks, onset, bounds, rate, rising=True)
+    if rise is None:
+        rise = _ramp_span(sm, onset, rest_in, hold_in, bounds, rising=True)
+    fall = _fitted_span(blocks, offset, bounds, rate, rising=False)
+    if fall is None:
+        fall = _ramp_span(sm, offset, rest_out, hold_out, bounds, rising=False)
     rise_start, rise_end = onset - rise / 2, onset + rise / 2
     fall_start, fall_end = offset - fall / 2, offset + fall / 2
 
@@ -837,6 +859,70 @@ def _levels_beside_ramps(
         median(max(fall_start - window, rise_end), fall_start, hold_out),
         median(fall_end, fall_end + window, rest_out),
     )
+
+
+def _fitted_span(
+    blocks: NDArray[np.float64],
+    centre: float,
+    bounds: tuple[int, int],
+    rate: float,
+    *,
+    rising: bool,
+) -> float | None:
+    """Duration (in samples) of the raised-cosine ramp centred on ``centre``, or ``None``.
+
+    Fits ``a + b·S((t - centre) / d + 1/2)`` by least squares to the block means within a
+    second either side of ``centre`` (no further than ``bounds``), where ``S`` is the
+    raised-cosine step (0 before, ``(1 - cos πu) / 2`` across, 1 after) and ``a``, ``b`` the
+    levels before the ramp and its change. For a given duration ``d`` the model is linear in
+    ``a`` and ``b``, which the normal equations give in closed form, so the fit is a
+    separable (variable projection) least squares: the residual sum of squares, with the
+    best levels for each duration, is computed for 16 durations from 0.08 s to 3 s at once
+    (a 16 × 201 array), and a parabola through the best and its neighbours, in log duration,
+    refines the minimum. The whole ramp, not only its middle, and the plain block means, not
+    a smoothed curve whose noise is correlated over half a second, make the duration far
+    steadier than two threshold crossings of a noisy curve: the hold and rest levels read
+    beside the ramp then come from the right seconds, as the half-amplitude definition has
+    it. About 50 µs per ramp. ``None`` when the window is shorter than 0.2 s or no duration
+    gives a ramp going the right way.
+    """
+    lower, upper = bounds
+    reach = _FIT_REACH_S * rate
+    lo = max(lower, int(centre - reach))
+    hi = min(upper + 1, int(centre + reach) + 1)
+    if hi - lo < 0.2 * rate:
+        return None
+    y = blocks[lo:hi]
+    durations = _FIT_DURATIONS_S * rate
+    # cos(π·clip(u, 0, 1)), u = (t - centre) / d + 1/2: 1 before the ramp, -1 after it;
+    # the step S is (1 - cos) / 2, so y ≈ a + b·S is y ≈ p + q·cos with b = -2q.
+    phase = np.multiply.outer(np.pi / durations, np.arange(lo, hi, dtype=np.float64) - centre)
+    phase += 0.5 * np.pi
+    np.clip(phase, 0.0, np.pi, out=phase)
+    shape = np.cos(phase, out=phase)
+    # Normal equations of y ≈ p + q·shape, per duration (one row each).
+    n, total = float(y.size), float(y.sum())
+    shape_sum = shape.sum(axis=1)
+    shape_squares = np.einsum("ij,ij->i", shape, shape)
+    shape_y = shape @ y
+    determinant = n * shape_squares - shape_sum * shape_sum
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = (n * shape_y - shape_sum * total) / determinant
+        mean = (total - slope * shape_sum) / n
+        # Residual sum of squares at the best levels, less the constant y·y.
+        cost = -(mean * total + slope * shape_y)
+    cost[~((slope < 0) if rising else (slope > 0)) | ~np.isfinite(cost)] = np.inf
+    best = int(np.argmin(cost))
+    if not np.isfinite(cost[best]):
+        return None
+    logs = np.log(durations)
+    if 0 < best < durations.size - 1 and np.isfinite(cost[best - 1 : best + 2]).all():
+        before, here, after = cost[best - 1], cost[best], cost[best + 1]
+        curvature = before - 2.0 * here + after
+        if curvature > 0:
+            shift = 0.5 * (before - after) / curvature
+            return float(np.exp(logs[best] + shift * (logs[1] - logs[0])))
+    return float(durations[best])
 
 
 def _ramp_span(
