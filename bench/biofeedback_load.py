@@ -201,6 +201,7 @@ async def _probe(
         max_size=2**20,
         open_timeout=60,
         ping_interval=None,  # a saturated server answers late; measure that, do not hang up
+        compression=None,  # as pelvio connect: float frames do not deflate
     ) as ws:
         if stream.handshake:
             await ws.send(json.dumps(HELLO))
@@ -273,6 +274,7 @@ async def _session(
                 origin=Origin(origin),
                 max_size=2**20,
                 open_timeout=60,
+                compression=None,
                 ping_interval=None,
             )
             if stream.handshake:
@@ -566,7 +568,7 @@ async def peer_server(port: int) -> None:
                 with contextlib.suppress(ConnectionClosed):
                     await viewer.send(message)
 
-    async with serve(handler, "127.0.0.1", port, max_size=2**20) as server:
+    async with serve(handler, "127.0.0.1", port, max_size=2**20, compression=None) as server:
         await server.serve_forever()
 
 

@@ -18,11 +18,8 @@ from pelvio.biofeedback.hub import Hub, HubResult
 from pelvio.biofeedback.live import check_plan
 from pelvio.biofeedback.recorder import Recorder, RecordingHeader
 from pelvio.signals import analyze, emg_simulate
+from pelvio.signals.annotations import CONTRACTION
 from pelvio.signals.edf import read_edf, write_edf
-
-LIVE_TOLERANCE_S = 0.25
-"""How far the live detector's onset and offset may lie from the offline ones: it sees only
-the past (a trailing envelope, no zero-phase filter), the offline one the whole recording."""
 
 
 def _replay(path: Path, folder: Path) -> HubResult:
@@ -66,17 +63,15 @@ def test_replay_gives_the_contractions_of_analyze(tmp_path: Path, profile: str, 
     assert recorded.signal.size == known.signal.size
 
 
-def test_live_detector_follows_the_offline_one_on_a_healthy_recording(tmp_path: Path) -> None:
+def test_the_recording_carries_its_contractions_and_still_analyses_the_same(
+    tmp_path: Path,
+) -> None:
     path = _known(tmp_path, "healthy", 11)
     result = _replay(path, tmp_path / "recordings")
-    offline = result.result["detected"]
-    live = result.result["live_detected"]
-    assert len(offline) == 11
-    for contraction in offline:
-        match = [
-            c
-            for c in live
-            if abs(c["onset_s"] - contraction["onset_s"]) <= LIVE_TOLERANCE_S
-            and abs(c["offset_s"] - contraction["offset_s"]) <= LIVE_TOLERANCE_S
-        ]
-        assert len(match) == 1, contraction
+    detected = result.result["detected"]
+    assert len(detected) == 11
+    recorded = read_edf(result.recording_path or "")
+    marks = [a for a in recorded.annotations if a.text == CONTRACTION]
+    assert [round(a.onset_s, 3) for a in marks] == [round(c["onset_s"], 3) for c in detected]
+    again = analyze(recorded.signal, recorded.sampling_rate_hz, recorded.annotations).to_dict()
+    assert again["contractions"] == detected

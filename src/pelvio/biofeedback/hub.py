@@ -32,8 +32,14 @@ from pelvio.biofeedback.quality import signal_quality
 from pelvio.biofeedback.recorder import Recorder
 from pelvio.errors import DeviceError, PelvioError
 from pelvio.signals.analysis import analyze
-from pelvio.signals.annotations import CUE_CONTRACT, CUE_RELAX, DROPOUT, Annotation
-from pelvio.signals.edf import read_edf
+from pelvio.signals.annotations import (
+    CONTRACTION,
+    CUE_CONTRACT,
+    CUE_RELAX,
+    DROPOUT,
+    Annotation,
+)
+from pelvio.signals.edf import read_edf, write_edf
 from pelvio.training.model import Text
 
 __all__ = ["Hub", "HubResult", "Mode", "RemoteDevice", "SessionPlan", "Subscriber"]
@@ -117,16 +123,20 @@ class Subscriber:
 class RemoteDevice:
     """A probe streaming in over the network (``pelvio connect``), fed by the ingest socket.
 
-    A remote probe may drop its connection (Wi-Fi, a laptop lid); the session waits
-    ``reconnect_s`` for it to come back, shows a dropout meanwhile, and ends cleanly if it does
-    not.
+    The ingest socket hands each chunk straight to the hub (:meth:`feed`), without a queue or
+    a task switch in between: with hundreds of remote probes on one server that hop costs more
+    than the signal processing. A remote probe may drop its connection (Wi-Fi, a laptop lid);
+    the session waits ``reconnect_s`` for it to come back, shows a dropout meanwhile, and ends
+    cleanly if it does not.
     """
 
     def __init__(self, info: DeviceInfo, *, reconnect_s: float = 10.0) -> None:
         self.info = info
-        self._queue: asyncio.Queue[Chunk | Gap | None] = asyncio.Queue(QUEUE_FRAMES)
         self._reconnect_s = reconnect_s
-        self.connected = False
+        self._accept: Callable[[Chunk | Gap], bool] | None = None
+        self._wake = asyncio.Event()
+        self._connected = True
+        self._finished = False
 
     async def __aenter__(self) -> Self:
         return self
@@ -139,25 +149,101 @@ class RemoteDevice:
 
     def feed(self, item: Chunk | Gap | None) -> None:
         """Hand over what arrived; ``None`` means the connection closed."""
-        with contextlib.suppress(asyncio.QueueFull):
-            self._queue.put_nowait(item)
+        accept = self._accept
+        if accept is None or self._finished:
+            return
+        if item is None:
+            self._connected = False
+            accept(Gap(0, 0, "the remote probe disconnected", time.time() * 1000))
+            self._wake.set()
+            return
+        self._connected = True
+        if not accept(item):
+            self._finished = True
+        self._wake.set()
 
-    async def stream(self) -> AsyncIterator[Chunk | Gap]:
-        """Chunks as they arrive; a Gap while the probe is away; DeviceError if it stays away."""
-        while True:
-            item = await self._queue.get()
-            if item is not None:
-                yield item
+    async def serve(self, accept: Callable[[Chunk | Gap], bool]) -> None:
+        """Let the ingest socket feed ``accept`` until it says stop; DeviceError if the probe
+        stays away longer than ``reconnect_s``."""
+        self._accept = accept
+        while not self._finished:
+            self._wake.clear()
+            if self._connected:
+                await self._wake.wait()
                 continue
-            yield Gap(0, 0, "the remote probe disconnected", time.time() * 1000)
             try:
-                item = await asyncio.wait_for(self._queue.get(), self._reconnect_s)
+                await asyncio.wait_for(self._wake.wait(), self._reconnect_s)
             except TimeoutError:
                 raise DeviceError(
                     f"probe disconnected: no data for {self._reconnect_s:g} s"
                 ) from None
-            if item is not None:
-                yield item
+
+    async def stream(self) -> AsyncIterator[Chunk | Gap]:
+        """Not used: the hub calls :meth:`serve` (see the class notes)."""
+        return
+        yield
+
+
+class PipelineBatcher:
+    """Runs the chunks that arrived in one turn of the event loop through the pipeline together.
+
+    A chunk is recorded and counted at once; its filtering, envelope and frames wait only until
+    the event loop has read whatever else is ready (``call_soon``), then every waiting stream
+    goes through :meth:`LivePipeline.process_many` in one pass. With one stream that is the
+    same as before; with hundreds it cuts the per-chunk overhead that limits a core
+    (docs/benchmarks.md). A stream that has a chunk waiting and sends another goes in the next
+    round, so each stream's chunks stay in order.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Hub, Chunk, NDArray[np.float64], float, int]] = []
+        self._scheduled = False
+
+    def submit(self, hub: Hub, chunk: Chunk) -> None:
+        """Record ``chunk`` for ``hub`` now; run its pipeline with the others soon."""
+        samples, t_s, flags = hub._before(chunk)
+        self._pending.append((hub, chunk, samples, t_s, flags))
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Run everything waiting, round by round."""
+        self._scheduled = False
+        while self._pending:
+            pending, self._pending = self._pending, []
+            rounds: list[list[tuple[Hub, Chunk, NDArray[np.float64], float, int]]] = []
+            seen: list[set[int]] = []
+            for item in pending:
+                key = id(item[0])
+                for batch, members in zip(rounds, seen, strict=True):
+                    if key not in members:
+                        batch.append(item)
+                        members.add(key)
+                        break
+                else:
+                    rounds.append([item])
+                    seen.append({key})
+            for batch in rounds:
+                self._run(batch)
+
+    @staticmethod
+    def _run(batch: list[tuple[Hub, Chunk, NDArray[np.float64], float, int]]) -> None:
+        groups: dict[
+            tuple[float, int, int], list[tuple[Hub, Chunk, NDArray[np.float64], float, int]]
+        ] = {}
+        for item in batch:
+            samples = item[2]
+            groups.setdefault((item[0].rate_hz, *samples.shape), []).append(item)
+        for items in groups.values():
+            outs = LivePipeline.process_many(
+                [item[0].pipeline for item in items], np.stack([item[2] for item in items])
+            )
+            for (hub, chunk, samples, t_s, flags), out in zip(items, outs, strict=True):
+                try:
+                    hub._after(chunk, samples, t_s, flags, out)
+                except Exception:
+                    log.exception("a biofeedback stream failed after its pipeline")
 
 
 class Hub:
@@ -174,7 +260,10 @@ class Hub:
     on_finish
         Called once with the outcome, before the last event goes out.
     publish
-        Extra sink for every outgoing message (the Redis fan-out), or ``None``.
+        Extra sink for every outgoing message, or ``None``.
+    batcher
+        Runs this stream's signal pipeline together with other streams' (see
+        :class:`PipelineBatcher`); ``None`` runs it chunk by chunk.
     """
 
     def __init__(
@@ -185,8 +274,10 @@ class Hub:
         recorder: Recorder | None,
         on_finish: Callable[[HubResult], Awaitable[None]] | None = None,
         publish: Callable[[View | Literal["events"], Message], None] | None = None,
+        batcher: PipelineBatcher | None = None,
     ) -> None:
         self.plan = plan
+        self._batcher = batcher
         self.device = device
         self.info = device.info
         self.recorder = recorder
@@ -196,8 +287,13 @@ class Hub:
         self.rate_hz = rate
         channels = len(self.info.labels)
         self.pipeline = LivePipeline(
-            self.info.kind, rate, channels=min(channels, 2), display_rate_hz=_display_rate(rate)
+            self.info.kind,
+            rate,
+            channels=min(channels, 2),
+            display_rate_hz=_display_rate(rate),
+            detect=False,
         )
+        self._active_level = float("inf")
         self.subscribers: set[Subscriber] = set()
         self.state: Literal["waiting", "running", "ended"] = "waiting"
         self.start_index: int | None = None
@@ -218,9 +314,9 @@ class Hub:
         self._scores: list[dict[str, Any]] = []
         self._tracker: scoring.RestToneTracker | None = None
         self._next_level_s = 0.0
+        self._tracked = 0
         self._stop: str | None = None
         self._ended = asyncio.Event()
-        self._contractions: list[dict[str, Any]] = []
 
     # -- subscribers -----------------------------------------------------------------------
     def subscribe(self, view: View) -> Subscriber:
@@ -306,18 +402,16 @@ class Hub:
             async with self.device:
                 if self.plan.auto_start:
                     self.start()
-                async for item in self.device.stream():
-                    if isinstance(item, Gap):
-                        self._on_gap(item)
-                    else:
-                        self._on_chunk(item)
-                    if self._stop is not None:
-                        status, reason = "stopped", "stopped"
-                        break
-                    if self._done():
-                        break
+                if isinstance(self.device, RemoteDevice):
+                    await self.device.serve(self._accept)
                 else:
-                    status, reason = "ended", "the recording ended"
+                    async for item in self.device.stream():
+                        if not self._accept(item):
+                            break
+                    else:
+                        status, reason = "ended", "the recording ended"
+                if self._stop is not None:
+                    status, reason = "stopped", "stopped"
         except DeviceError as exc:
             status, reason = "ended", str(exc)
             self._emit({"type": "dropout", "t_s": self.samples / self.rate_hz, "reason": reason})
@@ -328,12 +422,31 @@ class Hub:
             raise
         await self._finish(status, reason)
 
+    def _accept(self, item: Chunk | Gap) -> bool:
+        """Take one item from the probe; False when the session should end."""
+        batcher = self._batcher
+        if isinstance(item, Gap) or batcher is None or item.first_index != self.samples:
+            if batcher is not None:
+                batcher.flush()  # keep this stream's order: earlier chunks first
+            if isinstance(item, Gap):
+                self._on_gap(item)
+            else:
+                self._on_chunk(item)
+        else:
+            batcher.submit(self, item)
+        return self._stop is None and not self._done()
+
     def _done(self) -> bool:
         if self.start_index is None or self.plan.duration_s is None:
             return False
         return (self.samples - self.start_index) / self.rate_hz >= self.plan.duration_s
 
     def _on_chunk(self, chunk: Chunk) -> None:
+        samples, t_s, flags = self._before(chunk)
+        self._after(chunk, samples, t_s, flags, self.pipeline.process(samples))
+
+    def _before(self, chunk: Chunk) -> tuple[NDArray[np.float64], float, int]:
+        """Everything up to the signal pipeline: fill a gap, record, advance the clock."""
         missing = chunk.first_index - self.samples
         if missing > 0:
             self._fill(missing)
@@ -348,11 +461,21 @@ class Hub:
         self.samples += samples.shape[1]
         if self._check is not None:
             self._check.append(samples[0].copy())
-        out = self.pipeline.process(samples[: self.pipeline.channels])
+        return samples[: self.pipeline.channels], t_s, flags
+
+    def _after(
+        self,
+        chunk: Chunk,
+        samples: NDArray[np.float64],
+        t_s: float,
+        flags: int,
+        out: PipelineOutput,
+    ) -> None:
+        """Everything after the pipeline: keep the envelope, send the frames, run the template."""
         self._keep(out)
-        if out.active:
+        if out.envelope.size and out.envelope[-1] > self._active_level:
             flags |= FLAG_ACTIVE
-        if any(s.view == "raw" for s in self.subscribers) or self._publish is not None:
+        if self._publish is not None or any(s.view == "raw" for s in self.subscribers):
             self._send("raw", RAW, t_s, chunk.wall_ms, self.rate_hz, samples, flags)
         if out.envelope.size:
             self._send(
@@ -364,8 +487,6 @@ class Hub:
                 out.envelope,
                 flags,
             )
-        for contraction in out.contractions:
-            self._on_contraction(contraction.to_dict())
         self._advance()
 
     def _on_gap(self, gap: Gap) -> None:
@@ -405,8 +526,6 @@ class Hub:
 
     def _keep(self, out: PipelineOutput) -> None:
         self._envelope.append(out.envelope)
-        if self._tracker is not None and out.envelope.size:
-            self._tracker.update(out.envelope)
         if out.abdominal is not None:
             self._abdominal.append(out.abdominal)
 
@@ -531,6 +650,8 @@ class Hub:
 
     def _calibration_event(self) -> dict[str, Any]:
         assert self._calibration is not None
+        baseline, top = self._calibration.baseline_uv, self._calibration.max_uv
+        self._active_level = baseline + 0.5 * (top - baseline)
         return {
             "type": "calibration",
             "baseline_uv": self._calibration.baseline_uv,
@@ -566,7 +687,9 @@ class Hub:
         """Relaxation: the current rest tone against the session's own baseline, once a second."""
         if self._tracker is None or self._calibration is None or now < self._next_level_s:
             return
-        level = self._tracker.current()
+        envelope = self._envelope_so_far()
+        level = self._tracker.update(envelope[self._tracked :])
+        self._tracked = envelope.size
         self._next_level_s = now + LEVEL_EVERY_S
         baseline = self._calibration.baseline_uv
         change = None
@@ -596,18 +719,6 @@ class Hub:
         except PelvioError as exc:
             self._emit({"type": "quality", "verdict": "bad", "checks": [], "error": str(exc)})
 
-    def _on_contraction(self, contraction: dict[str, Any]) -> None:
-        self._contractions.append(contraction)
-        self._emit({"type": "contraction", **contraction})
-        if self.recorder is not None:
-            self.recorder.annotate(
-                Annotation(
-                    contraction["onset_s"],
-                    contraction["offset_s"] - contraction["onset_s"],
-                    "contraction",
-                )
-            )
-
     # -- the end ---------------------------------------------------------------------------
     def _close_recorder_now(self) -> None:
         if self.recorder is not None:
@@ -615,9 +726,9 @@ class Hub:
                 self.recorder.close()
 
     async def _finish(self, status: Literal["finished", "stopped", "ended"], reason: str) -> None:
+        if self._batcher is not None:
+            self._batcher.flush()
         self.state = "ended"
-        for contraction in self.pipeline.flush():
-            self._on_contraction(contraction.to_dict())
         if self._dropout_from is not None:
             self._end_dropout()
         path = None
@@ -654,7 +765,7 @@ class Hub:
         session and its EDF+ file always agree."""
         mode = self.plan.mode
         locale = self.plan.locale
-        result: dict[str, Any] = {"live_detected": self._contractions}
+        result: dict[str, Any] = {}
         if path is not None:
             recording = read_edf(path)
             analysis = analyze(
@@ -665,6 +776,7 @@ class Hub:
                 channel=recording.channel,
             ).to_dict()
             result["detected"] = analysis["contractions"]
+            _annotate_contractions(path, recording.annotations, analysis["contractions"])
             if mode == "assessment":
                 result["analysis"] = analysis
         if mode == "guided" and self._calibration is not None:
@@ -682,6 +794,29 @@ class Hub:
             result.update(summary.to_dict())
             result["summary"] = _summary(summary.summary, locale)
         return result
+
+
+def _annotate_contractions(
+    path: str, annotations: tuple[Annotation, ...], contractions: list[dict[str, Any]]
+) -> None:
+    """Rewrite the recording with a ``contraction`` annotation for each contraction found.
+
+    The samples are read back from the file itself, so they are written again exactly as they
+    were (same 16-bit values), and ``pelvio analyze`` finds the same contractions afterwards.
+    """
+    first = read_edf(path)
+    channels = [read_edf(path, channel=c.label) for c in first.channels]
+    marks = tuple(
+        Annotation(c["onset_s"], c["offset_s"] - c["onset_s"], CONTRACTION) for c in contractions
+    )
+    write_edf(
+        path,
+        [c.signal for c in channels],
+        first.sampling_rate_hz,
+        (*annotations, *marks),
+        unit=[c.unit for c in channels],
+        labels=[c.channel for c in channels],
+    )
 
 
 def _summary(text: Text, locale: Literal["nl", "en"]) -> dict[str, str]:

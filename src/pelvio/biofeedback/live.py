@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from pelvio.biofeedback import service
 from pelvio.biofeedback.devices import Device
-from pelvio.biofeedback.hub import Hub, HubResult, SessionPlan
+from pelvio.biofeedback.hub import Hub, HubResult, PipelineBatcher, SessionPlan
 from pelvio.biofeedback.recorder import Recorder, RecordingHeader, edf_path, recover
 from pelvio.biofeedback.scoring import TemplateCue, cues_from_timeline
 from pelvio.db import utcnow
@@ -239,6 +239,7 @@ class LiveSessions:
         self.recordings_dir = recordings_dir
         self._publish_factory = publish_factory
         self.hubs: dict[str, Hub] = {}
+        self.batcher = PipelineBatcher()
         self.pending: dict[str, tuple[SessionPlan, str]] = {}
         """Sessions waiting for their remote probe: plan and recording id."""
         self._tasks: set[asyncio.Task[None]] = set()
@@ -286,7 +287,14 @@ class LiveSessions:
             )
         store = self._store if recording_id is not None else None
         publish = self._publish_factory(plan.session_id) if self._publish_factory else None
-        hub = Hub(plan, device, recorder=recorder, on_finish=store, publish=publish)
+        hub = Hub(
+            plan,
+            device,
+            recorder=recorder,
+            on_finish=store,
+            publish=publish,
+            batcher=self.batcher,
+        )
         self.hubs[plan.session_id] = hub
         task = asyncio.get_running_loop().create_task(self._run(hub, on_ended))
         self._tasks.add(task)

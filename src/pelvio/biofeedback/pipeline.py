@@ -13,8 +13,9 @@ a few hundred milliseconds of signal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,6 +96,27 @@ class _Channel:
         return cleaned if self._envelope is None else self._envelope.process(cleaned)
 
 
+def _batch_channel(channels: Sequence[_Channel], x: NDArray[np.float64]) -> NDArray[np.float64]:
+    filters = [c._filter for c in channels]
+    envelopes = [c._envelope for c in channels]
+    cleaned = EmgFilter.process_many(cast("list[EmgFilter]", filters), x)
+    return StreamingEnvelope.process_many(cast("list[StreamingEnvelope]", envelopes), cleaned)
+
+
+def _batch_decimate(
+    decimators: Sequence[_Decimator], x: NDArray[np.float64]
+) -> tuple[list[int], NDArray[np.float64]]:
+    step = decimators[0]._step
+    n = x.shape[1]
+    if n % step or any(d._carry.size or d._step != step for d in decimators):
+        pairs = [d.process(row) for d, row in zip(decimators, x, strict=True)]
+        return [first for first, _ in pairs], np.stack([out for _, out in pairs])
+    firsts = [d._emitted for d in decimators]
+    for d in decimators:
+        d._emitted += n // step
+    return firsts, x.reshape(x.shape[0], n // step, step).mean(axis=2)
+
+
 class LivePipeline:
     """Signal processing for one live stream.
 
@@ -112,6 +134,10 @@ class LivePipeline:
         Mains frequency to notch (50 in Europe), or ``None``.
     baseline_uv
         A known rest level for the detector; otherwise it calibrates on the first 5 s.
+    detect
+        Run the live contraction detector. A server with many streams leaves it off: a
+        session's contractions come from ``pelvio analyze`` on its recording, and the curve
+        needs only the envelope.
     """
 
     __slots__ = (
@@ -134,6 +160,7 @@ class LivePipeline:
         display_rate_hz: float = DEFAULT_DISPLAY_RATE_HZ,
         mains_hz: float | None = 50.0,
         baseline_uv: float | None = None,
+        detect: bool = True,
     ) -> None:
         self.kind: SignalKind = check_option("kind", kind, ("emg", "pressure"))
         rate = check_sampling_rate(sampling_rate_hz)
@@ -151,10 +178,14 @@ class LivePipeline:
         self._main = _Channel(self.kind, rate, mains_hz)
         self._abdominal = _Channel("emg", rate, mains_hz) if self._channels == 2 else None
         self._decimators = [_Decimator(round(step)) for _ in range(self._channels)]
-        self._detector = StreamingDetector(
-            rate,
-            baseline_uv=baseline_uv,
-            envelope_window_s=ENVELOPE_WINDOW_S if self.kind == "emg" else 0.0,
+        self._detector = (
+            StreamingDetector(
+                rate,
+                baseline_uv=baseline_uv,
+                envelope_window_s=ENVELOPE_WINDOW_S if self.kind == "emg" else 0.0,
+            )
+            if detect
+            else None
         )
 
     @property
@@ -164,8 +195,8 @@ class LivePipeline:
 
     @property
     def baseline_uv(self) -> float | None:
-        """The detector's rest level, once calibrated."""
-        return self._detector.baseline_uv
+        """The detector's rest level, once calibrated (``None`` without a detector)."""
+        return None if self._detector is None else self._detector.baseline_uv
 
     def process(self, samples: NDArray[np.float64]) -> PipelineOutput:
         """Run one chunk of shape ``(channels, n)`` (physical units) through the pipeline."""
@@ -176,7 +207,8 @@ class LivePipeline:
                 field="samples",
             )
         envelope = self._main.process(data[0])
-        contractions = self._detector.process(envelope)
+        detector = self._detector
+        contractions = [] if detector is None else detector.process(envelope)
         first, display = self._decimators[0].process(envelope)
         abdominal = None
         if self._abdominal is not None:
@@ -186,16 +218,59 @@ class LivePipeline:
             first / self.display_rate_hz,
             abdominal,
             contractions,
-            self._detector.active,
+            detector is not None and detector.active,
         )
+
+    @staticmethod
+    def process_many(
+        pipelines: Sequence[LivePipeline], data: NDArray[np.float64]
+    ) -> list[PipelineOutput]:
+        """One chunk for each of several streams (``data`` shape ``(k, channels, n)``).
+
+        The same outputs as calling :meth:`process` per stream, in one vectorised pass when
+        the streams match (EMG, same rate, channels and display rate, no live detector) and
+        one by one otherwise. A server runs the chunks that arrived in one turn of its event
+        loop through here together: per-chunk overhead, not arithmetic, is what limits how many
+        streams one core keeps (docs/benchmarks.md).
+        """
+        if not pipelines:
+            return []
+        first = pipelines[0]
+        if len(pipelines) == 1 or any(
+            p.kind != "emg"
+            or p._detector is not None
+            or p._channels != first._channels
+            or p.sampling_rate_hz != first.sampling_rate_hz
+            or p.display_rate_hz != first.display_rate_hz
+            for p in pipelines
+        ):
+            return [p.process(d) for p, d in zip(pipelines, data, strict=True)]
+        x = np.asarray(data, dtype=np.float64)
+        envelopes = [_batch_channel([p._main for p in pipelines], x[:, 0, :])]
+        if first._channels == 2:
+            envelopes.append(
+                _batch_channel([p._abdominal for p in pipelines if p._abdominal], x[:, 1, :])
+            )
+        displays = [
+            _batch_decimate([p._decimators[c] for p in pipelines], env)
+            for c, env in enumerate(envelopes)
+        ]
+        return [
+            PipelineOutput(
+                displays[0][1][i],
+                displays[0][0][i] / p.display_rate_hz,
+                displays[1][1][i] if len(displays) == 2 else None,
+            )
+            for i, p in enumerate(pipelines)
+        ]
 
     def gap(self, missing: int) -> PipelineOutput:
         """Bridge ``missing`` lost samples with the last rest level so timing stays right."""
         fill = np.zeros((self._channels, missing))
-        if self.kind == "pressure" and self._detector.baseline_uv is not None:
-            fill[0] = self._detector.baseline_uv
+        if self.kind == "pressure" and self.baseline_uv is not None:
+            fill[0] = self.baseline_uv
         return self.process(fill)
 
     def flush(self) -> list[Contraction]:
         """At the end: the contractions still waiting for their release."""
-        return self._detector.flush()
+        return [] if self._detector is None else self._detector.flush()

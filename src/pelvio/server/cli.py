@@ -64,6 +64,9 @@ def serve(
         log_level="info",
         proxy_headers=False,
         server_header=False,
+        # Biofeedback frames are float samples: deflate gains little on them and costs the
+        # server more CPU per frame than the whole signal pipeline (docs/benchmarks.md).
+        ws_per_message_deflate=False,
     )
 
 

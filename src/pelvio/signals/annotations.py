@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 __all__ = [
+    "CONTRACTION",
     "CUE_CONTRACT",
     "CUE_RELAX",
     "DROPOUT",
@@ -31,6 +32,7 @@ PHASE_NAMES: Final[tuple[PhaseName, ...]] = (
 CUE_CONTRACT: Final = "cue:contract"
 CUE_RELAX: Final = "cue:relax"
 DROPOUT: Final = "dropout"
+CONTRACTION: Final = "contraction"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ instead (see :func:`_reject_artefacts`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Final, Literal
 
 import numpy as np
@@ -23,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.ndimage import maximum_filter1d, median_filter
 
 from pelvio._check import check_option, check_range, check_sampling_rate, check_signal
+from pelvio.errors import SignalError
 from pelvio.signals.filters import _chunk
 
 __all__ = ["EnvelopeMethod", "StreamingEnvelope", "decimate_envelope", "emg_envelope"]
@@ -146,6 +148,38 @@ class StreamingEnvelope:
         """Forget the past: the next chunk starts a new signal."""
         self._tail = np.zeros(0)
         self._seen = 0
+
+    @staticmethod
+    def process_many(
+        envelopes: Sequence[StreamingEnvelope], chunks_uv: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """The next envelope chunk of several streams at once (row ``i`` for ``envelopes[i]``).
+
+        Equal to calling :meth:`process` per stream. Streams whose window is full and equal
+        share one vectorised pass; the others (just started) go one by one.
+        """
+        x = np.asarray(chunks_uv, dtype=np.float64)
+        if x.ndim != 2 or x.shape[0] != len(envelopes):
+            raise SignalError(
+                f"chunks_uv must have shape ({len(envelopes)}, n), got {x.shape}",
+                field="chunks_uv",
+            )
+        if not envelopes or x.shape[1] == 0:
+            return x.copy()
+        width = envelopes[0]._width
+        if width == 1 or any(e._width != width or e._tail.size != width - 1 for e in envelopes):
+            return np.stack([e.process(row) for e, row in zip(envelopes, x, strict=True)])
+        n = x.shape[1]
+        squares = np.concatenate((np.stack([e._tail for e in envelopes]), x * x), axis=1)
+        sums = np.cumsum(squares, axis=1)
+        window_sums = sums[:, width - 1 :].copy()
+        window_sums[:, 1:] -= sums[:, : n - 1]
+        np.maximum(window_sums, 0.0, out=window_sums)
+        window_sums /= width
+        for e, tail in zip(envelopes, squares[:, squares.shape[1] - (width - 1) :], strict=True):
+            e._tail = tail.copy()
+            e._seen += n
+        return np.sqrt(window_sums, out=window_sums)
 
 
 def decimate_envelope(
