@@ -77,7 +77,7 @@ RATE_HZ: Final = 2000.0
 FRAME_SAMPLES: Final = 40
 FRAME_S: Final = FRAME_SAMPLES / RATE_HZ
 FULL_RATE: Final = 1.0 / FRAME_S
-COUNTS: Final = (50, 100, 200)
+COUNTS: Final = (50, 100, 150, 200)
 WARM_UP_S: Final = 5.0
 MEASURE_S: Final = 30.0
 SETUP_TIMEOUT_S: Final = 120.0
@@ -90,6 +90,8 @@ TARGET_P99_MS: Final = 50.0
 FULL_RATE_SHARE: Final = 0.99  # a stream keeps "full rate" at >= 99 % of 50 frames/s
 NOISE_S: Final = 60.0
 SEED: Final = 20261121
+SERVER_PROBE: Final = "sim:healthy"
+"""The probe of the sessions whose probe runs inside the server (a practice's own laptop)."""
 EMAIL: Final = "anna@demo.pelvio.nl"
 PASSWORD: Final = "demo-patient-2026"  # noqa: S105 - the public demo login
 HELLO: Final = {
@@ -277,14 +279,13 @@ async def _session(
                 compression=None,
                 ping_interval=None,
             )
-            if stream.handshake:
+            if stream.handshake and stream.probe_url:
                 first = json.loads(await ws.recv())
                 if first.get("type") != "waiting":
                     raise RuntimeError(f"viewer expected waiting, got {first}")
-            tasks = [
-                asyncio.create_task(_view(ws, stream, window)),
-                asyncio.create_task(_probe(stream, noise, phase_s, window, stop)),
-            ]
+            tasks = [asyncio.create_task(_view(ws, stream, window))]
+            if stream.probe_url:  # else the probe runs inside the server
+                tasks.append(asyncio.create_task(_probe(stream, noise, phase_s, window, stop)))
             await _first(tasks, stream.streaming)
         await _first(tasks, stop)
         for task in tasks:
@@ -483,9 +484,24 @@ class WebUser:
             raise RuntimeError("no pairing code or session id on the session page")
         return session.group(1), code.group(1)
 
+    def server_session(self) -> tuple[str, str]:
+        """Start a relaxation session with a probe in the server (the simulated one)."""
+        page = self.post(
+            "/biofeedback/sessions?speed=1",
+            {"mode": "relaxation", "device": SERVER_PROBE},
+            self.token,
+        )
+        session = re.search(r"/ws/biofeedback/([0-9a-f]{32})", page)
+        if not session:
+            raise RuntimeError("no session id on the session page")
+        return session.group(1), ""
 
-def measure_pelvio(count: int, noise: NDArray[np.float32], measure_s: float) -> Result:
-    """``count`` remote sessions on a fresh ``pelvio serve`` pinned to one core."""
+
+def measure_pelvio(
+    count: int, noise: NDArray[np.float32], measure_s: float, *, remote: bool = True
+) -> Result:
+    """``count`` sessions on a fresh ``pelvio serve`` pinned to one core: remote probes
+    streaming in over ``/ws/ingest``, or (``remote=False``) probes inside the server."""
     from tests import serving
 
     with tempfile.TemporaryDirectory(prefix="pelvio-load-") as folder:
@@ -498,13 +514,14 @@ def measure_pelvio(count: int, noise: NDArray[np.float32], measure_s: float) -> 
         try:
             _wait_listening(f"{url}/healthz", process, log_path)
             user = WebUser(url)
-            sessions = [user.remote_session() for _ in range(count)]
+            start = user.remote_session if remote else user.server_session
+            sessions = [start() for _ in range(count)]
             ws_url = url.replace("http://", "ws://")
             streams = [
                 Stream(
                     index=k,
                     viewer_url=f"{ws_url}/ws/biofeedback/{session_id}?view=envelope",
-                    probe_url=f"{ws_url}/ws/ingest",
+                    probe_url=f"{ws_url}/ws/ingest" if remote else "",
                     viewer_headers={"Cookie": user.cookie},
                     probe_headers={"Authorization": f"Bearer {code}"},
                     handshake=True,
@@ -601,31 +618,38 @@ def _bottleneck(r: Result) -> str:
     return "; ".join(notes)
 
 
-def report(pelvio: list[Result], peer: list[Result], measure_s: float) -> str:
+def report(local: list[Result], pelvio: list[Result], peer: list[Result], measure_s: float) -> str:
     """The Markdown block."""
     lines = [
-        f"**{FULL_RATE:.0f} envelope frames/s per stream** (40-sample raw frames in, 2 kHz), "
+        f"**{FULL_RATE:.0f} envelope frames/s per stream** (2 kHz EMG in 20 ms chunks), "
         f"{measure_s:.0f} s measured after {WARM_UP_S:.0f} s warm-up per row; server pinned to "
         f"core {SERVER_CORE}, load generator to core {LOAD_CORE}; loopback. Rates in frames/s "
-        "per viewer (min / median over streams) and in total.",
+        "per viewer (min / median over streams) and in total. *Probe in the server*: the "
+        f"sessions' probes run inside `pelvio serve` (`{SERVER_PROBE}`, as a practice laptop "
+        "with the probes plugged in), each session recorded, scored and sent to a viewer over "
+        "loopback. *Remote probe*: each probe also streams in over `/ws/ingest` "
+        "(40-sample raw frames), as `pelvio connect` does.",
         "",
         "| server | streams | frames/s min / median | total frames/s | lost | latency p50 "
         "| latency p99 | latency max | server CPU (1 core) | generator pacing lag p99 "
         "| generator loop lag p99 | generator CPU |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    lines += [_row("Pelvio `serve`", r) for r in pelvio]
+    lines += [_row("Pelvio `serve`, probe in the server", r) for r in local]
+    lines += [_row("Pelvio `serve`, remote probe", r) for r in pelvio]
     lines += [_row("bare `websockets` forwarder (peer)", r) for r in peer]
-    target = next((r for r in pelvio if r.streams == TARGET_STREAMS), None)
     lines.append("")
-    if target is not None:
+    for label, rows in (("probes in the server", local), ("remote probes", pelvio)):
+        target = next((r for r in rows if r.streams == TARGET_STREAMS), None)
+        if target is None:
+            continue
         verdict = "met" if target.met else "**missed**"
         lines.append(
             f"Target {TARGET_STREAMS} streams at full rate (every stream >= "
             f"{FULL_RATE_SHARE * FULL_RATE:.1f} frames/s, none lost) with latency p99 <= "
-            f"{TARGET_P99_MS:.0f} ms: {verdict} (slowest stream {target.rate_min:.1f} frames/s, "
-            f"{target.lost:,} lost, p99 {target.latency_ms[1]:.1f} ms). At {TARGET_STREAMS} "
-            f"streams {_bottleneck(target)}."
+            f"{TARGET_P99_MS:.0f} ms, {label}: {verdict} (slowest stream "
+            f"{target.rate_min:.1f} frames/s, {target.lost:,} lost, p99 "
+            f"{target.latency_ms[1]:.1f} ms). At {TARGET_STREAMS} streams {_bottleneck(target)}."
         )
     if pelvio and peer:
         by_count = {r.streams: r for r in peer}
@@ -635,31 +659,41 @@ def report(pelvio: list[Result], peer: list[Result], measure_s: float) -> str:
             if r.streams in by_count
         ]
         lines.append(
-            "Server CPU of Pelvio against the bare forwarder, by streams: "
+            "Server CPU with remote probes against the bare forwarder, by streams: "
             + "; ".join(shares)
-            + ". The difference is Pelvio's own work per frame: decoding, the signal pipeline, "
-            "the recorder's writes, the envelope frame and the ASGI layers."
+            + ". The forwarder only receives and sends; Pelvio also decodes, filters, records, "
+            "scores and goes through the ASGI layers."
         )
     load = os.getloadavg()[0]
     lines.append(
         f"Load average {load:.1f} at the end of the run (other work on the 2-core machine "
-        "shares both cores). Latency is probe send → viewer receive, both in this process."
+        "shares both cores). Latency is from the newest sample's time stamp (the generator's "
+        "send, or the in-server probe's acquisition) to the viewer's receive."
     )
     return "\n".join(lines)
 
 
+def measure_local(count: int, noise: NDArray[np.float32], measure_s: float) -> Result:
+    """``count`` sessions whose probes run inside the server; only viewers on loopback."""
+    return measure_pelvio(count, noise, measure_s, remote=False)
+
+
 def measure_all(counts: tuple[int, ...], measure_s: float) -> str:
-    """Every row, the server first, then the peer; the Markdown block."""
+    """Every row: probes in the server, remote probes, then the peer; the Markdown block."""
     if (os.cpu_count() or 1) >= 2:
         os.sched_setaffinity(0, {LOAD_CORE})
     noise = band_limited_noise()
-    rows: dict[str, list[Result]] = {"pelvio": [], "peer": []}
-    for name, measure in (("pelvio", measure_pelvio), ("peer", measure_peer)):
+    rows: dict[str, list[Result]] = {"local": [], "pelvio": [], "peer": []}
+    for name, measure in (
+        ("local", measure_local),
+        ("pelvio", measure_pelvio),
+        ("peer", measure_peer),
+    ):
         for n in counts:
             result = measure(n, noise, measure_s)
             rows[name].append(result)
             print(f"   {name} {_row(name, result)}", file=sys.stderr, flush=True)
-    return report(rows["pelvio"], rows["peer"], measure_s)
+    return report(rows["local"], rows["pelvio"], rows["peer"], measure_s)
 
 
 def run() -> str:

@@ -53,6 +53,9 @@ Message = bytes | str
 QUEUE_FRAMES: Final = 512
 CHECK_SECONDS: Final = 5.0
 LEVEL_EVERY_S: Final = 1.0
+BATCH_WINDOW_S: Final = 0.003
+"""How long a chunk waits for others before the pipeline runs: a few milliseconds of the
+50 ms latency budget buy batches large enough to matter (docs/benchmarks.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +190,9 @@ class RemoteDevice:
 class PipelineBatcher:
     """Runs the chunks that arrived in one turn of the event loop through the pipeline together.
 
-    A chunk is recorded and counted at once; its filtering, envelope and frames wait only until
-    the event loop has read whatever else is ready (``call_soon``), then every waiting stream
-    goes through :meth:`LivePipeline.process_many` in one pass. With one stream that is the
+    A chunk is recorded and counted at once; its filtering, envelope and frames wait at most
+    :data:`BATCH_WINDOW_S` for the chunks of other streams, then every waiting stream goes
+    through :meth:`LivePipeline.process_many` in one pass. With one stream that is the
     same as before; with hundreds it cuts the per-chunk overhead that limits a core
     (docs/benchmarks.md). A stream that has a chunk waiting and sends another goes in the next
     round, so each stream's chunks stay in order.
@@ -205,7 +208,7 @@ class PipelineBatcher:
         self._pending.append((hub, chunk, samples, t_s, flags))
         if not self._scheduled:
             self._scheduled = True
-            asyncio.get_running_loop().call_soon(self.flush)
+            asyncio.get_running_loop().call_later(BATCH_WINDOW_S, self.flush)
 
     def flush(self) -> None:
         """Run everything waiting, round by round."""
@@ -295,6 +298,7 @@ class Hub:
         )
         self._active_level = float("inf")
         self.subscribers: set[Subscriber] = set()
+        self._raw_views = 0
         self.state: Literal["waiting", "running", "ended"] = "waiting"
         self.start_index: int | None = None
         self.samples = 0
@@ -314,7 +318,7 @@ class Hub:
         self._scores: list[dict[str, Any]] = []
         self._tracker: scoring.RestToneTracker | None = None
         self._next_level_s = 0.0
-        self._tracked = 0
+        self._untracked: list[NDArray[np.float64]] = []
         self._stop: str | None = None
         self._ended = asyncio.Event()
 
@@ -331,11 +335,14 @@ class Hub:
             subscriber.offer(None)
         else:
             self.subscribers.add(subscriber)
+            self._raw_views += view == "raw"
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         """Stop sending to ``subscriber``."""
-        self.subscribers.discard(subscriber)
+        if subscriber in self.subscribers:
+            self.subscribers.discard(subscriber)
+            self._raw_views -= subscriber.view == "raw"
 
     def hello(self, view: View) -> dict[str, Any]:
         """The first message a listener gets: what it is looking at."""
@@ -475,7 +482,7 @@ class Hub:
         self._keep(out)
         if out.envelope.size and out.envelope[-1] > self._active_level:
             flags |= FLAG_ACTIVE
-        if self._publish is not None or any(s.view == "raw" for s in self.subscribers):
+        if self._publish is not None or self._raw_views:
             self._send("raw", RAW, t_s, chunk.wall_ms, self.rate_hz, samples, flags)
         if out.envelope.size:
             self._send(
@@ -526,6 +533,8 @@ class Hub:
 
     def _keep(self, out: PipelineOutput) -> None:
         self._envelope.append(out.envelope)
+        if self._tracker is not None:
+            self._untracked.append(out.envelope)
         if out.abdominal is not None:
             self._abdominal.append(out.abdominal)
 
@@ -687,9 +696,9 @@ class Hub:
         """Relaxation: the current rest tone against the session's own baseline, once a second."""
         if self._tracker is None or self._calibration is None or now < self._next_level_s:
             return
-        envelope = self._envelope_so_far()
-        level = self._tracker.update(envelope[self._tracked :])
-        self._tracked = envelope.size
+        fresh = np.concatenate(self._untracked) if self._untracked else np.zeros(0)
+        self._untracked = []
+        level = self._tracker.update(fresh)
         self._next_level_s = now + LEVEL_EVERY_S
         baseline = self._calibration.baseline_uv
         change = None
@@ -757,6 +766,7 @@ class Hub:
         for subscriber in self.subscribers:
             subscriber.offer(None)
         self.subscribers.clear()
+        self._raw_views = 0
         self._ended.set()
 
     def _result(self, path: str | None) -> dict[str, Any]:

@@ -351,8 +351,9 @@ class Recorder:
             )
         if block.shape[1] == 0:
             return
-        peak = float(np.abs(block).max())  # NaN and infinity make it fail the test below
-        if not peak < _MAX_ABS_SAMPLE:
+        # Two reductions without a temporary; NaN and infinity fail the test below.
+        if not (float(block.min()) > -_MAX_ABS_SAMPLE and float(block.max()) < _MAX_ABS_SAMPLE):
+            peak = float(np.abs(block).max())
             check_signal("samples", block, ndim=2)  # raises for NaN or infinity, with the count
             raise SignalError(
                 f"samples reach {peak:g}, beyond the {_MAX_ABS_SAMPLE:g} an EDF+ file can "

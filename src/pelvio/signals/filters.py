@@ -190,7 +190,11 @@ class EmgFilter:
         low, high = _check_band(band_hz)
         mains = _check_mains(mains_hz, rate)
         self.sampling_rate_hz = rate
-        self._sos = _emg_sos(rate, low, high, _notch_frequencies(mains, high, harmonics))
+        # The cached design itself (never written to), so streams that share a filter share
+        # one array and process_many recognises them at once.
+        self._sos = _emg_sos_cached(
+            rate, low, high, tuple(_notch_frequencies(mains, high, harmonics))
+        )
         self._zi: NDArray[np.float64] | None = None
 
     @property
@@ -229,7 +233,7 @@ class EmgFilter:
         sos = filters[0]._sos
         if _sosfilt_kernel is None or any(
             f._sos is not sos and not np.array_equal(f._sos, sos) for f in filters
-        ):
+        ):  # the same design is the same array (see __init__), so equality is rarely compared
             return np.stack([f.process(row) for f, row in zip(filters, x, strict=True)])
         if not np.isfinite(x.sum()) and not np.all(np.isfinite(x)):
             raise SignalError("chunks_uv contains NaN or infinite sample(s)", field="chunks_uv")
