@@ -60,7 +60,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
+    # A Dutch patient: the browser keeps Dutch time, as the demo profiles do (Europe/Amsterdam).
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
     new_page = context.new_page()
     yield new_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
