@@ -39,7 +39,7 @@ from pelvio.signals.annotations import (
     DROPOUT,
     Annotation,
 )
-from pelvio.signals.edf import read_edf, write_edf
+from pelvio.signals.edf import Recording, read_edf, write_edf
 from pelvio.training.model import Text
 
 __all__ = ["Hub", "HubResult", "Mode", "RemoteDevice", "SessionPlan", "Subscriber"]
@@ -262,8 +262,6 @@ class Hub:
         Where the raw signal goes, or ``None`` (a signal check is not recorded).
     on_finish
         Called once with the outcome, before the last event goes out.
-    publish
-        Extra sink for every outgoing message, or ``None``.
     batcher
         Runs this stream's signal pipeline together with other streams' (see
         :class:`PipelineBatcher`); ``None`` runs it chunk by chunk.
@@ -276,7 +274,6 @@ class Hub:
         *,
         recorder: Recorder | None,
         on_finish: Callable[[HubResult], Awaitable[None]] | None = None,
-        publish: Callable[[View | Literal["events"], Message], None] | None = None,
         batcher: PipelineBatcher | None = None,
     ) -> None:
         self.plan = plan
@@ -285,7 +282,6 @@ class Hub:
         self.info = device.info
         self.recorder = recorder
         self._on_finish = on_finish
-        self._publish = publish
         rate = self.info.sampling_rate_hz
         self.rate_hz = rate
         channels = len(self.info.labels)
@@ -482,7 +478,7 @@ class Hub:
         self._keep(out)
         if out.envelope.size and out.envelope[-1] > self._active_level:
             flags |= FLAG_ACTIVE
-        if self._publish is not None or self._raw_views:
+        if self._raw_views:
             self._send("raw", RAW, t_s, chunk.wall_ms, self.rate_hz, samples, flags)
         if out.envelope.size:
             self._send(
@@ -553,15 +549,11 @@ class Hub:
         for subscriber in self.subscribers:
             if subscriber.view == view:
                 subscriber.offer(frame)
-        if self._publish is not None:
-            self._publish(view, frame)
 
     def _emit(self, event: dict[str, Any]) -> None:
         text = json.dumps(event)
         for subscriber in self.subscribers:
             subscriber.offer(text)
-        if self._publish is not None:
-            self._publish("events", text)
 
     # -- the template ----------------------------------------------------------------------
     def _session_s(self) -> float | None:
@@ -607,16 +599,10 @@ class Hub:
             )
 
     def _envelope_so_far(self) -> NDArray[np.float64]:
-        if len(self._envelope) > 1:
-            self._envelope = [np.concatenate(self._envelope)]
-        return self._envelope[0] if self._envelope else np.zeros(0)
+        return _joined(self._envelope)
 
     def _abdominal_so_far(self) -> NDArray[np.float64] | None:
-        if not self._abdominal:
-            return None
-        if len(self._abdominal) > 1:
-            self._abdominal = [np.concatenate(self._abdominal)]
-        return self._abdominal[0]
+        return _joined(self._abdominal) if self._abdominal else None
 
     def _device_cues(self) -> tuple[scoring.TemplateCue, ...]:
         return tuple(
@@ -786,7 +772,7 @@ class Hub:
                 channel=recording.channel,
             ).to_dict()
             result["detected"] = analysis["contractions"]
-            _annotate_contractions(path, recording.annotations, analysis["contractions"])
+            _annotate_contractions(path, recording, analysis["contractions"])
             if mode == "assessment":
                 result["analysis"] = analysis
         if mode == "guided" and self._calibration is not None:
@@ -806,16 +792,18 @@ class Hub:
         return result
 
 
-def _annotate_contractions(
-    path: str, annotations: tuple[Annotation, ...], contractions: list[dict[str, Any]]
-) -> None:
+def _annotate_contractions(path: str, first: Recording, contractions: list[dict[str, Any]]) -> None:
     """Rewrite the recording with a ``contraction`` annotation for each contraction found.
 
-    The samples are read back from the file itself, so they are written again exactly as they
-    were (same 16-bit values), and ``pelvio analyze`` finds the same contractions afterwards.
+    The samples are read back from the file itself (``first`` is its first channel, already
+    read), so they are written again exactly as they were (same 16-bit values), and
+    ``pelvio analyze`` finds the same contractions afterwards.
     """
-    first = read_edf(path)
-    channels = [read_edf(path, channel=c.label) for c in first.channels]
+    annotations = first.annotations
+    channels = [
+        first if c.label == first.channel else read_edf(path, channel=c.label)
+        for c in first.channels
+    ]
     marks = tuple(
         Annotation(c["onset_s"], c["offset_s"] - c["onset_s"], CONTRACTION) for c in contractions
     )
@@ -831,6 +819,13 @@ def _annotate_contractions(
 
 def _summary(text: Text, locale: Literal["nl", "en"]) -> dict[str, str]:
     return {"text": text.get(locale), "nl": text.nl, "en": text.en}
+
+
+def _joined(pieces: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """The pieces as one array, kept joined in place so the next call only adds the new ones."""
+    if len(pieces) > 1:
+        pieces[:] = [np.concatenate(pieces)]
+    return pieces[0] if pieces else np.zeros(0)
 
 
 def _rest_after(cues: Sequence[scoring.TemplateCue], index: int) -> float:

@@ -34,6 +34,7 @@ __all__ = [
     "assessment_plan",
     "check_plan",
     "guided_plan",
+    "live_sessions",
     "relaxation_plan",
 ]
 
@@ -232,12 +233,9 @@ class LiveSessions:
         self,
         session_factory: Callable[[], Session],
         recordings_dir: Path,
-        *,
-        publish_factory: Callable[[str], Any] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self.recordings_dir = recordings_dir
-        self._publish_factory = publish_factory
         self.hubs: dict[str, Hub] = {}
         self.batcher = PipelineBatcher()
         self.pending: dict[str, tuple[SessionPlan, str]] = {}
@@ -268,7 +266,6 @@ class LiveSessions:
         device: Device,
         *,
         recording_id: str | None,
-        on_ended: Callable[[HubResult], None] | None = None,
     ) -> Hub:
         """Start streaming ``plan`` from ``device``; recorded unless ``recording_id`` is None."""
         recorder = None
@@ -286,22 +283,20 @@ class LiveSessions:
                 ),
             )
         store = self._store if recording_id is not None else None
-        publish = self._publish_factory(plan.session_id) if self._publish_factory else None
         hub = Hub(
             plan,
             device,
             recorder=recorder,
             on_finish=store,
-            publish=publish,
             batcher=self.batcher,
         )
         self.hubs[plan.session_id] = hub
-        task = asyncio.get_running_loop().create_task(self._run(hub, on_ended))
+        task = asyncio.get_running_loop().create_task(self._run(hub))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return hub
 
-    async def _run(self, hub: Hub, on_ended: Callable[[HubResult], None] | None) -> None:
+    async def _run(self, hub: Hub) -> None:
         try:
             await hub.run()
         except Exception:
@@ -340,3 +335,14 @@ class LiveSessions:
     def recording_path(self, recording_id: str) -> Path:
         """Where the EDF+ of ``recording_id`` is (or will be)."""
         return edf_path(self.recordings_dir, recording_id)
+
+
+def live_sessions(app: Any) -> LiveSessions:
+    """The running sessions of ``app`` (a FastAPI app), created on first use."""
+    live: LiveSessions | None = getattr(app.state, "biofeedback", None)
+    if live is None:
+        live = LiveSessions(
+            app.state.session_factory, Path(app.state.settings.data_dir) / "recordings"
+        )
+        app.state.biofeedback = live
+    return live

@@ -14,38 +14,38 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from pelvio.accounts.tables import User
+from pelvio.accounts.tables import User, new_public_id
 from pelvio.biofeedback import service
 from pelvio.biofeedback.devices import available_devices, open_device
-from pelvio.biofeedback.hub import SessionPlan
+from pelvio.biofeedback.hub import Hub, SessionPlan
 from pelvio.biofeedback.live import (
-    LiveSessions,
     assessment_plan,
     check_plan,
     guided_plan,
+    live_sessions,
     relaxation_plan,
 )
 from pelvio.biofeedback.tables import BiofeedbackSession
+from pelvio.biofeedback.ws import router as ws_router
 from pelvio.errors import InputError, NotFoundError, PelvioError
 from pelvio.settings import Settings
 from pelvio.signals.glazer import OLEKSY_2020, RELIABILITY_NOTE
 from pelvio.training import service as training_service
 from pelvio.training.model import Locale
-from pelvio.training.programmes import PROGRAMME_IDS, get_programme
+from pelvio.training.programmes import get_programme
 from pelvio.web import i18n
 from pelvio.web.csrf import verify_csrf
 from pelvio.web.deps import CurrentUser, Db, own_record, patient_record
 from pelvio.web.i18n import gettext as _
 from pelvio.web.templating import render
 
-__all__ = ["lifespan", "live_sessions", "router"]
+__all__ = ["lifespan", "router"]
 
 pages = APIRouter(dependencies=[Depends(verify_csrf)])
 
@@ -60,16 +60,6 @@ MODES: Final = ("guided", "relaxation", "check")
 CHUNK_S: Final = 0.02
 """A probe in the server hands over 20 ms at a time: 50 curve frames a second (the issue asks
 for at least 50) at half the per-frame cost of 10 ms (docs/benchmarks.md)."""
-
-
-def live_sessions(app: FastAPI) -> LiveSessions:
-    """This process's running sessions (created on first use)."""
-    live: LiveSessions | None = getattr(app.state, "biofeedback", None)
-    if live is None:
-        settings: Settings = app.state.settings
-        live = LiveSessions(app.state.session_factory, Path(settings.data_dir) / "recordings")
-        app.state.biofeedback = live
-    return live
 
 
 @contextlib.asynccontextmanager
@@ -192,7 +182,7 @@ async def _start(
         programme_id = plan_row.programme_id if plan_row else "basis"
         level = plan_row.level if plan_row else 1
     if mode == "check":
-        session_id = f"check-{_random_id()}"
+        session_id = f"check-{new_public_id()}"
         plan = _plan(mode, session_id, speed=1, result_url="")
         device = _open(spec, plan)
         live.start(plan, device, recording_id=None)
@@ -253,26 +243,13 @@ def _open(spec: str, plan: SessionPlan) -> Any:
     return open_device(spec, target=target, chunk_s=CHUNK_S)
 
 
-def _random_id() -> str:
-    from pelvio.accounts.tables import new_public_id
-
-    return new_public_id()
-
-
 def _session_context(
     request: Request, row: BiofeedbackSession, *, view: str, code: str | None, base_url: str
 ) -> dict[str, Any]:
     live = live_sessions(request.app)
     hub = live.get(row.public_id)
     running = row.status == "live" and (hub is not None or row.public_id in live.pending)
-    data = {
-        "ws_path": f"/ws/biofeedback/{row.public_id}?view={view}",
-        "mode": row.mode,
-        "keyboard": bool(
-            hub is not None and hub.info.spec.startswith("sim:") and _keyboard(hub.info.spec)
-        ),
-        "strings": _strings(),
-    }
+    data = _live_data(row.public_id, row.mode, view, hub)
     return {
         "row": row,
         "running": running,
@@ -294,10 +271,20 @@ def _session_context(
     }
 
 
+def _live_data(session_id: str, mode: str, view: str, hub: Hub | None) -> dict[str, Any]:
+    """The JSON block the live page's script reads (see ``static/live.js``)."""
+    return {
+        "ws_path": f"/ws/biofeedback/{session_id}?view={view}",
+        "mode": mode,
+        "keyboard": hub is not None and _keyboard(hub.info.spec),
+        "strings": _strings(),
+    }
+
+
 def _keyboard(spec: str) -> bool:
-    scheme_rest = spec.split(":", 1)[1]
-    profile = scheme_rest.split("?", 1)[0]
-    return profile in ("", "keyboard")
+    """Whether ``spec`` is the simulated probe driven by the Space key."""
+    scheme, _, rest = spec.partition(":")
+    return scheme == "sim" and rest.split("?", 1)[0] in ("", "keyboard")
 
 
 def _mode_names() -> dict[str, str]:
@@ -380,12 +367,7 @@ def check_page(request: Request, patient: OwnBiofeedback, session_id: str) -> Re
     hub = live_sessions(request.app).get(session_id)
     if hub is None or not session_id.startswith("check-"):
         raise NotFoundError("no such signal check")
-    data = {
-        "ws_path": f"/ws/biofeedback/{session_id}?view=raw",
-        "mode": "check",
-        "keyboard": _keyboard(hub.info.spec) if hub.info.spec.startswith("sim:") else False,
-        "strings": _strings(),
-    }
+    data = _live_data(session_id, "check", "raw", hub)
     return render(request, "biofeedback/check.html", {"data": data, "device": hub.info.name})
 
 
@@ -491,18 +473,6 @@ def therapist_recording(
     return _recording(request, db, patient, session_id)
 
 
-def _programme_ids() -> tuple[str, ...]:
-    return PROGRAMME_IDS
-
-
 router = APIRouter()
 router.include_router(pages)
-
-
-def _include_ws() -> None:
-    from pelvio.biofeedback.ws import router as ws_router
-
-    router.include_router(ws_router)
-
-
-_include_ws()
+router.include_router(ws_router)

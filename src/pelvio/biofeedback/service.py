@@ -151,5 +151,8 @@ def session_for_pairing_code(db: Session, *, secret_key: bytes, code: str) -> Bi
         )
     )
     if row is None:
-        raise AuthenticationError("unknown or expired pairing code")
+        raise AuthenticationError(
+            "unknown or expired pairing code: start a new session with 'a probe on another "
+            "computer' on the biofeedback page and use the code it shows"
+        )
     return row

@@ -32,6 +32,7 @@ from pelvio.accounts.tables import User
 from pelvio.biofeedback import service
 from pelvio.biofeedback.devices import Chunk, DeviceInfo, Gap, SignalKind
 from pelvio.biofeedback.hub import Hub, RemoteDevice, Subscriber, View
+from pelvio.biofeedback.live import LiveSessions, live_sessions
 from pelvio.biofeedback.protocol import RAW, decode_frame
 from pelvio.biofeedback.tables import BiofeedbackSession
 from pelvio.errors import InputError, PelvioError
@@ -98,8 +99,6 @@ def _authorise_check(websocket: WebSocket) -> User | None:
 
 @router.websocket("/ws/biofeedback/{session_id}")
 async def watch(websocket: WebSocket, session_id: str, view: str = "envelope") -> None:
-    from pelvio.biofeedback.routes import live_sessions
-
     if not _origin_ok(websocket):
         await websocket.close(POLICY_VIOLATION)
         return
@@ -132,11 +131,11 @@ async def watch(websocket: WebSocket, session_id: str, view: str = "envelope") -
     await _pump(websocket, hub, hub.subscribe(chosen), may_steer=may_steer)
 
 
-async def _wait_for_hub(live: Any, session_id: str) -> Hub | None:
+async def _wait_for_hub(live: LiveSessions, session_id: str) -> Hub | None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + WAIT_FOR_PROBE_S
     while loop.time() < deadline:
-        hub: Hub | None = live.get(session_id)
+        hub = live.get(session_id)
         if hub is not None:
             return hub
         if session_id not in live.pending:
@@ -228,11 +227,12 @@ def _device_info(hello: dict[str, Any]) -> DeviceInfo:
 
 @router.websocket("/ws/ingest")
 async def ingest(websocket: WebSocket) -> None:
-    from pelvio.biofeedback.routes import live_sessions
-
     found = await run_in_threadpool(_pairing, websocket)
     if found is None:
-        await websocket.close(POLICY_VIOLATION, "unknown or expired pairing code")
+        await websocket.close(
+            POLICY_VIOLATION,
+            "unknown or expired pairing code: start a new session on the biofeedback page",
+        )
         return
     session_id, _ = found
     live = live_sessions(websocket.app)
