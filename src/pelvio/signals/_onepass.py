@@ -21,14 +21,19 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
+from scipy import fft
 from scipy import signal as sps
 from scipy.signal import get_window
+
+from pelvio.signals.filters import _sosfilt_in_place
 
 __all__ = ["Energies", "Span", "clean_pass"]
 
 _CHUNK_BLOCKS: Final = 4096
 _KEEP_FORWARD: Final = 1 << 22
+_BATCH: Final = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,51 +69,85 @@ def clean_pass(
     spectra on the way (module notes). ``x`` must be longer than ``padlen``."""
     n = x.size
     count = -(-n // size)
-    chunk = _CHUNK_BLOCKS * size
+    chunk = min(_CHUNK_BLOCKS * size, n)
     zi = np.asarray(sps.sosfilt_zi(sos), dtype=np.float64)
     left = 2.0 * x[0] - x[padlen:0:-1]
     right = 2.0 * x[-1] - x[-2 : -padlen - 2 : -1]
 
-    _, state = sps.sosfilt(sos, left, zi=zi * left[0])
-    starts = list(range(0, n, chunk))
+    state = zi * left[0]
+    _sosfilt_in_place(sos, left, state)
+    starts = range(0, n, chunk)
     saved: list[NDArray[np.float64]] = []
-    # Up to half an hour at 2 kHz the forward pass is kept (at most 32 MB); beyond, it is
+    # Up to 35 minutes at 2 kHz the forward pass is kept (at most 32 MB); beyond, it is
     # filtered again chunk by chunk from the saved states. Both give the same numbers.
     kept = np.empty(n) if n <= _KEEP_FORWARD else None
+    work = np.empty(chunk)
     for start in starts:
-        saved.append(state)
-        forward, state = sps.sosfilt(sos, x[start : start + chunk], zi=state)
-        if kept is not None:
-            kept[start : start + chunk] = forward
-    tail, state = sps.sosfilt(sos, right, zi=state)
-    _, back = sps.sosfilt(sos, tail[::-1], zi=zi * tail[-1])
+        part = x[start : start + chunk]
+        if kept is None:
+            saved.append(state.copy())
+            forward = work[: part.size]
+        else:
+            forward = kept[start : start + chunk]
+        forward[...] = part
+        _sosfilt_in_place(sos, forward, state)
+    _sosfilt_in_place(sos, right, state)
+    back = zi * right[-1]
+    tail = right[::-1].copy()
+    _sosfilt_in_place(sos, tail, back)
 
     sums = np.empty(count)
     peaks = np.empty(count)
     spectra = [_Welch(span) for span in spans]
     longest = max((span.nperseg for span in spans), default=1)
-    following = np.zeros(0)  # the first samples of the chunk after this one, cleaned
-    for start, state in zip(reversed(starts), reversed(saved), strict=True):
-        if kept is not None:
-            forward = kept[start : start + chunk]
+    # ``reach`` holds a chunk's cleaned samples and, after them, the first ``longest - 1``
+    # of the chunk after it, which the spectra of segments crossing into it need.
+    reach = np.empty(chunk + longest - 1)
+    squares = np.empty(chunk)
+    reverse = np.empty(chunk)
+    following = 0
+    for start in reversed(starts):
+        m = min(chunk, n - start)
+        if kept is None:
+            forward = work[:m]
+            forward[...] = x[start : start + m]
+            _sosfilt_in_place(sos, forward, saved.pop())
         else:
-            forward, _ = sps.sosfilt(sos, x[start : start + chunk], zi=state)
-        reverse, back = sps.sosfilt(sos, forward[::-1], zi=back)
-        cleaned = reverse[::-1]
-        squares = cleaned * cleaned
-        whole = squares.size // size
+            forward = kept[start : start + m]
+        backward = reverse[:m]
+        backward[...] = forward[::-1]
+        _sosfilt_in_place(sos, backward, back)
+        if following:
+            reach[m : m + following] = reach[:following]
+        cleaned = reach[:m]
+        cleaned[...] = backward[::-1]
+        square = np.multiply(cleaned, cleaned, out=squares[:m])
+        whole = m // size
         first = start // size
-        grid = squares[: whole * size].reshape(whole, size)
-        sums[first : first + whole] = grid.sum(axis=1)
-        peaks[first : first + whole] = grid.max(axis=1) if whole else peaks[:0]
-        if squares.size > whole * size:
-            sums[first + whole] = squares[whole * size :].sum()
-            peaks[first + whole] = squares[whole * size :].max()
-        reach = np.concatenate((cleaned, following))
+        grid = square[: whole * size].reshape(whole, size)
+        grid.sum(axis=1, out=sums[first : first + whole])
+        _row_max(grid, peaks[first : first + whole])
+        if m > whole * size:
+            sums[first + whole] = square[whole * size :].sum()
+            peaks[first + whole] = square[whole * size :].max()
         for welch in spectra:
-            welch.add(reach, start, start + cleaned.size)
-        following = cleaned[: longest - 1].copy()
+            welch.add(reach[: m + following], start, start + m)
+        following = min(longest - 1, m)
     return Energies(size, sums, peaks, tuple(w.result(rate) for w in spectra))
+
+
+def _row_max(grid: NDArray[np.float64], out: NDArray[np.float64]) -> None:
+    """The largest of each row of ``grid`` into ``out``, a column at a time.
+
+    ``max(axis=1)`` over rows of a few tens of samples spends its time starting a reduction
+    per row; comparing whole columns is a fraction of that, and a maximum does not depend on
+    the order it is taken in.
+    """
+    if grid.shape[0] == 0:
+        return
+    np.copyto(out, grid[:, 0])
+    for column in range(1, grid.shape[1]):
+        np.maximum(out, grid[:, column], out=out)
 
 
 class _Welch:
@@ -127,18 +166,21 @@ class _Welch:
     def add(self, reach: NDArray[np.float64], start: int, stop: int) -> None:
         """Add the segments that start in ``[start, stop)``; ``reach`` holds the cleaned
         samples from ``start`` on, far enough past ``stop`` to finish them."""
-        lo, hi = np.searchsorted(self._starts, [start, stop])
+        lo, hi = (int(i) for i in np.searchsorted(self._starts, [start, stop]))
         if hi <= lo:
             return
-        offsets = np.arange(self.span.nperseg)
-        for first in range(int(lo), int(hi), 256):
-            chosen = self._starts[first : min(int(hi), first + 256)] - start
-            segments = reach[chosen[:, None] + offsets]
-            segments -= segments.mean(axis=1, keepdims=True)
-            segments *= self._window
-            spectra = np.fft.rfft(segments, axis=1)
+        step = self.span.step
+        # Segments start every ``step`` samples: a strided view, not a gathered copy.
+        windows = sliding_window_view(reach, self.span.nperseg)
+        for first in range(lo, hi, _BATCH):
+            taken = min(hi, first + _BATCH) - first
+            offset = int(self._starts[first]) - start
+            segments = windows[offset : offset + step * (taken - 1) + 1 : step]
+            centred = segments - segments.mean(axis=1, keepdims=True)
+            centred *= self._window
+            spectra = fft.rfft(centred, axis=1, overwrite_x=True)
             self._power += (spectra.real**2 + spectra.imag**2).sum(axis=0)
-            self._segments += chosen.size
+            self._segments += taken
 
     def result(self, rate: float) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
         """Frequencies and the one-sided power, or ``None`` for a span without a segment."""

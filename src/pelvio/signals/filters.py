@@ -543,6 +543,23 @@ def _load_sosfilt_kernel() -> Callable[..., None] | None:
 _sosfilt_kernel = _load_sosfilt_kernel()
 
 
+def _sosfilt_in_place(
+    sos: NDArray[np.float64], x: NDArray[np.float64], state: NDArray[np.float64]
+) -> None:
+    """Filter the contiguous 1-D ``x`` in place, from and into ``state`` (sections × 2).
+
+    :func:`scipy.signal.sosfilt` copies its input and its state before it filters, which a
+    long recording pays for in memory and in passes over it; the kernel it ends in does not.
+    Same arithmetic, so bit for bit sosfilt's result.
+    """
+    if _sosfilt_kernel is not None:
+        _sosfilt_kernel(sos, x.reshape(1, -1), state.reshape(1, *state.shape))
+        return
+    out, zf = sps.sosfilt(sos, x, zi=state)  # pragma: no cover - no private kernel
+    x[:] = out  # pragma: no cover
+    state[:] = zf  # pragma: no cover
+
+
 def _stream(
     sos: NDArray[np.float64], zi: NDArray[np.float64] | None, chunk: ArrayLike, name: str
 ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
