@@ -331,8 +331,18 @@ def read_edf(
     our_unit = _OUR_UNIT[chosen_kind]
     if factor != 1.0:
         notes.append(f"channel {info.label!r} converted from {info.unit} to {our_unit}")
-    signal = _physical(edf, edf.signals[index], factor, name, info)
     annotations = _annotations(edf, name)
+    layout = None if header.bdf else _layout(source, header, edf, index)
+    if layout is None:
+        signal = _physical(edf, edf.signals[index], factor, name, info)
+    else:
+        calibration = _calibration(edf.signals[index], factor, name, info)
+        records = edf.num_data_records
+        # Reading the annotations touched every page of the memory-mapped file; unmapping it
+        # before the samples are converted keeps those pages out of the peak (a 60-minute
+        # file is 14 MB) while the 55 MB signal is being filled.
+        del edf
+        signal = _physical_from_file(source, header, layout, records, calibration, name, info)
     signal, annotations = _drop_padding(signal, annotations, info.sampling_rate_hz)
     if signal.size == 0:
         raise FileFormatError(f"channel {info.label!r} holds no samples", path=name)
@@ -710,13 +720,10 @@ def _choose_channel(
     )
 
 
-def _physical(
-    edf: edfio.Edf | edfio.Bdf,
-    signal: edfio.EdfSignal | edfio.BdfSignal,
-    factor: float,
-    name: str,
-    info: ChannelInfo,
-) -> NDArray[np.float64]:
+def _calibration(
+    signal: edfio.EdfSignal | edfio.BdfSignal, factor: float, name: str, info: ChannelInfo
+) -> tuple[float, float, float]:
+    """``(digital_min, gain, offset)``: physical = (digital - digital_min) × gain + offset."""
     digital_min, digital_max = signal.digital_min, signal.digital_max
     physical_min, physical_max = signal.physical_min, signal.physical_max
     if digital_min == digital_max or physical_min == physical_max:
@@ -726,11 +733,23 @@ def _physical(
             path=name,
         )
     gain = (physical_max - physical_min) / (digital_max - digital_min) * factor
-    offset = physical_min * factor
+    return digital_min, gain, physical_min * factor
+
+
+def _physical(
+    edf: edfio.Edf | edfio.Bdf,
+    signal: edfio.EdfSignal | edfio.BdfSignal,
+    factor: float,
+    name: str,
+    info: ChannelInfo,
+) -> NDArray[np.float64]:
+    """The channel in physical units, through edfio (BDF, or an EDF :func:`_layout` cannot
+    place)."""
+    digital_min, gain, offset = _calibration(signal, factor, name, info)
     per_record = signal.samples_per_data_record
     records = edf.num_data_records
-    # A 60-minute 2 kHz channel is 55 MB as float64: convert the memory-mapped samples in
-    # blocks straight into the one array returned, with no full-length temporary.
+    # A 60-minute 2 kHz channel is 55 MB as float64: convert in blocks straight into the one
+    # array returned, with no full-length temporary.
     values = np.empty(per_record * records)
     step = max(1, _BLOCK_SAMPLES // max(per_record, 1))
     duration_s = edf.data_record_duration
@@ -739,10 +758,77 @@ def _physical(
             last = min(records, first + step)
             block = values[first * per_record : last * per_record]
             block[:] = signal.get_digital_slice(first * duration_s, last * duration_s)
-            block -= digital_min
-            block *= gain
-            block += offset
+            _calibrate(block, digital_min, gain, offset)
     except Exception as exc:  # a memory map that no longer matches the file
+        raise FileFormatError(
+            f"cannot read channel {info.label!r}: {_one_line(exc)}", path=name
+        ) from exc
+    return values
+
+
+def _calibrate(block: NDArray[np.float64], digital_min: float, gain: float, offset: float) -> None:
+    block -= digital_min
+    block *= gain
+    block += offset
+
+
+def _layout(
+    source: Path, header: _FixedHeader, edf: edfio.Edf | edfio.Bdf, index: int
+) -> tuple[int, int, int] | None:
+    """``(record_samples, first, stop)``: the samples of one data record (all signals,
+    annotations too) and where channel ``index`` of ``edf.signals`` lies among them; ``None``
+    when the header does not agree with what edfio read."""
+    n = header.n_signals
+    try:
+        with source.open("rb") as stream:
+            stream.seek(256)
+            fields = stream.read(header.header_bytes - 256)
+        labels = [fields[16 * i : 16 * (i + 1)].decode("latin-1").strip() for i in range(n)]
+        counts = [int(fields[216 * n + 8 * i : 216 * n + 8 * (i + 1)]) for i in range(n)]
+    except (OSError, ValueError):
+        return None
+    starts = np.concatenate(([0], np.cumsum(counts))).tolist()
+    ordinary = [i for i, label in enumerate(labels) if label != "EDF Annotations"]
+    if len(ordinary) != len(edf.signals):
+        return None
+    at = ordinary[index]
+    if counts[at] != edf.signals[index].samples_per_data_record or counts[at] <= 0:
+        return None
+    return int(starts[-1]), int(starts[at]), int(starts[at + 1])
+
+
+def _physical_from_file(
+    source: Path,
+    header: _FixedHeader,
+    layout: tuple[int, int, int],
+    records: int,
+    calibration: tuple[float, float, float],
+    name: str,
+    info: ChannelInfo,
+) -> NDArray[np.float64]:
+    """The channel in physical units, read a block of data records at a time from the file.
+
+    Plain reads, not edfio's memory map: mapped pages count in the process's resident memory
+    for as long as the map lives, read ones do not.
+    """
+    record_samples, first_sample, stop_sample = layout
+    per_record = stop_sample - first_sample
+    values = np.empty(per_record * records)
+    step = max(1, _BLOCK_SAMPLES // per_record)
+    try:
+        with source.open("rb") as stream:
+            stream.seek(header.header_bytes)
+            for first in range(0, records, step):
+                count = min(records, first + step) - first
+                raw = np.fromfile(stream, dtype="<i2", count=count * record_samples)
+                if raw.size != count * record_samples:
+                    raise ValueError("the file is shorter than its data records")
+                block = values[first * per_record : (first + count) * per_record]
+                block.reshape(count, per_record)[...] = raw.reshape(count, record_samples)[
+                    :, first_sample:stop_sample
+                ]
+                _calibrate(block, *calibration)
+    except (OSError, ValueError) as exc:
         raise FileFormatError(
             f"cannot read channel {info.label!r}: {_one_line(exc)}", path=name
         ) from exc
