@@ -564,7 +564,12 @@ def _odd(samples: float) -> int:
 def _smooth(x: NDArray[np.float64], rate: float, spike_s: float) -> _Smoothed:
     size = _block_size(rate)
     whole = x.size // size
-    blocks = x[: whole * size].reshape(whole, size).mean(axis=1) if whole else np.zeros(0)
+    if size == 1:
+        # Already one value per block (the analysis's envelope): the mean of one is itself,
+        # and only read from here on, so the caller's array serves without a copy.
+        blocks = x
+    else:
+        blocks = x[: whole * size].reshape(whole, size).mean(axis=1) if whole else np.zeros(0)
     if x.size > whole * size:
         blocks = np.append(blocks, x[whole * size :].mean())
     block_rate = rate / size
@@ -580,14 +585,20 @@ def _thresholds(
     base: NDArray[np.float64] | float, sd: float, levels: _Levels
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     base_array = np.asarray(base, dtype=np.float64)
-    scale = np.abs(base_array)
-    on = base_array + np.maximum(
-        np.maximum(levels.on_sd * sd, levels.on_ratio * scale), levels.on_min
+
+    def level(sd_factor: float, ratio: float, least: float) -> NDArray[np.float64]:
+        # In place: on an hour's baseline every temporary is 3 MB at the analysis's peak.
+        out = np.abs(base_array, out=np.empty_like(base_array))
+        out *= ratio
+        np.maximum(out, sd_factor * sd, out=out)
+        np.maximum(out, least, out=out)
+        out += base_array
+        return out
+
+    return (
+        level(levels.on_sd, levels.on_ratio, levels.on_min),
+        level(levels.off_sd, levels.off_ratio, levels.off_min),
     )
-    off = base_array + np.maximum(
-        np.maximum(levels.off_sd * sd, levels.off_ratio * scale), levels.off_min
-    )
-    return on, off
 
 
 def _segments(
@@ -613,7 +624,6 @@ def _segments(
     starts, ends = edges[0::2].tolist(), (edges[1::2] - 1).tolist()
     if not starts:
         return []
-    dip_level = base + 0.5 * (off - base)
     longest_dip = _SAG_BRIDGE_S * rate
     merged: list[tuple[int, int]] = []
     for start, end in zip(starts, ends, strict=True):
@@ -621,17 +631,17 @@ def _segments(
             gap = start - merged[-1][1] - 1
             dip = slice(merged[-1][1] + 1, start)
             if gap < min_off_s * rate or (
-                gap <= longest_dip and bool(np.all(sm[dip] > dip_level[dip]))
+                gap <= longest_dip
+                and bool(np.all(sm[dip] > base[dip] + 0.5 * (off[dip] - base[dip])))
             ):
                 merged[-1] = (merged[-1][0], end)
                 continue
         merged.append((start, end))
-    above_on = np.concatenate(([0], np.cumsum(sm > on)))
     return [
         (s, e)
         for s, e in merged
-        if above_on[e + 1] - above_on[s] >= max(1.0, min_on_s * rate)
-        and e - s + 1 >= min_on_s * rate
+        if e - s + 1 >= min_on_s * rate
+        and np.count_nonzero(sm[s : e + 1] > on[s : e + 1]) >= max(1.0, min_on_s * rate)
     ]
 
 
@@ -648,7 +658,7 @@ def _first_pass_baseline(sm: NDArray[np.float64], rate: float) -> tuple[NDArray[
     window = min(whole, round(_FIRST_PASS_WINDOW_S))
     low = percentile_filter(coarse, _FIRST_PASS_PERCENTILE, size=window, mode="nearest")
     centres = (np.arange(whole) + 0.5) * per_second
-    base = np.interp(np.arange(sm.size), centres, low)
+    base = np.interp(np.arange(sm.size, dtype=np.float64), centres, low)
     return base, _difference_sd(sm, rate)
 
 
@@ -659,7 +669,9 @@ def _difference_sd(sm: NDArray[np.float64], rate: float) -> float:
     lag = max(1, round(_NOISE_LAG_S * rate))
     if sm.size <= lag:
         return 0.0
-    return _MAD_TO_SD * float(np.median(np.abs(sm[lag:] - sm[:-lag]))) / math.sqrt(2.0)
+    differences = sm[lag:] - sm[:-lag]
+    np.abs(differences, out=differences)
+    return _MAD_TO_SD * float(np.median(differences, overwrite_input=True)) / math.sqrt(2.0)
 
 
 def _rest_baseline(
@@ -697,7 +709,7 @@ def _rest_baseline(
     means = (values * resting).sum(axis=1)[enough] / counts[enough]
     running = median_filter(means, size=min(_REST_MEDIAN_S, means.size), mode="nearest")
     centres = ((np.arange(bins) + 0.5) * per_bin)[enough]
-    base = np.interp(np.arange(sm.size), centres, running)
+    base = np.interp(np.arange(sm.size, dtype=np.float64), centres, running)
     return base, _rest_sd(sm, base, rest)
 
 
@@ -713,10 +725,13 @@ def _segments_bridged(segments: list[tuple[int, int]], gap: float) -> list[tuple
 
 
 def _rest_sd(sm: NDArray[np.float64], base: NDArray[np.float64], rest: NDArray[np.bool_]) -> float:
-    residual = (sm - base)[rest]
+    residual = np.subtract(sm, base)[rest]
     if residual.size == 0:
         return 0.0
-    return _MAD_TO_SD * float(np.median(np.abs(residual - np.median(residual))))
+    # Medians do not depend on the order, so both may partition ``residual`` in place.
+    residual -= np.median(residual, overwrite_input=True)
+    np.abs(residual, out=residual)
+    return _MAD_TO_SD * float(np.median(residual, overwrite_input=True))
 
 
 def _given_baseline(
