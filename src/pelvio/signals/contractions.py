@@ -1054,19 +1054,25 @@ def _fitted_crossing(
     first = first_index + (at - left + 1 if not before[left] else 0)
     if last - first < 2:
         return crossing
-    slope, intercept = _line(np.arange(first, last + 1, dtype=np.float64), sm[first : last + 1])
+    slope, intercept = _line(first, sm[first : last + 1])
     if slope == 0.0 or (slope > 0) != (rising == (level > base)):
         return crossing
     fitted = (base + 0.5 * (level - base) - intercept) / slope
     return float(fitted) if first - 1 <= fitted <= last + 1 else crossing
 
 
-def _line(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[float, float]:
-    """Least-squares slope and intercept of ``y`` against ``x``."""
-    x_mean, y_mean = x.mean(), y.mean()
-    dx = x - x_mean
+def _line(first: int, y: NDArray[np.float64]) -> tuple[float, float]:
+    """Least-squares slope and intercept of ``y`` against its indices ``first, first + 1, ...``.
+
+    The mean of consecutive whole numbers is exactly their middle, and a sum divided by the
+    count is what ``mean`` computes, so both means are NumPy's without its overhead.
+    """
+    x_mean = first + (y.size - 1) / 2
+    y_mean = float(y.sum()) / y.size
+    dx = np.arange(y.size, dtype=np.float64)
+    dx -= (y.size - 1) / 2
     slope = float(np.dot(dx, y - y_mean) / np.dot(dx, dx))
-    return slope, float(y_mean) - slope * float(x_mean)
+    return slope, y_mean - slope * x_mean
 
 
 def _rising_crossing(
@@ -1147,4 +1153,4 @@ def _interpolate(i: int, a: float, b: float, level: float) -> float:
     """Fractional index between ``i`` (value ``a``) and ``i + 1`` (value ``b``) at ``level``."""
     if b == a:
         return float(i) + 0.5
-    return float(i) + float(np.clip((level - a) / (b - a), 0.0, 1.0))
+    return float(i) + min(max((level - a) / (b - a), 0.0), 1.0)
