@@ -24,11 +24,14 @@ Pelvio's own modelling choices, not a physiological reference.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import math
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Self
+from typing import ClassVar, Final, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -147,6 +150,95 @@ class PacedDevice:
             index += n
 
 
+# --- one clock for many simulated probes ----------------------------------------------------
+
+
+Accept = Callable[[Chunk | Gap], bool]
+"""Takes a device's next item; False when the session wants no more."""
+_Clocks = dict[tuple[float, int], "SharedClock"]
+SHARED_CLOCK_GROUPS: Final = 4
+
+
+class SharedClock:
+    """One timer that releases the chunks of every simulated probe of one rate and chunk size.
+
+    A practice server may run a simulated probe for each of hundreds of sessions. Paced one by
+    one, each probe wakes its own task every chunk, and those wake-ups cost more than making
+    the samples. On a shared clock the probes tick in :data:`SHARED_CLOCK_GROUPS` groups,
+    like the channels of a few amplifiers: a group's chunks start on the same grid, carry the
+    same time stamp and reach the server's pipeline as one batch, while the groups take turns
+    across the chunk period so that no single moment carries every stream. A new probe joins
+    the smallest group and keeps its own sample count from its first tick. The grid is kept
+    against the event loop's monotonic clock, so a late tick is followed by an early one and
+    no probe drifts.
+    """
+
+    _clocks: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Clocks]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def __init__(self, rate_hz: float, chunk_n: int) -> None:
+        self._step_s = chunk_n / rate_hz / SHARED_CLOCK_GROUPS
+        self._chunk_n = chunk_n
+        self._groups: list[dict[SimDevice, _Member]] = [{} for _ in range(SHARED_CLOCK_GROUPS)]
+        self._timer: asyncio.TimerHandle | None = None
+        self._start = 0.0
+        self._ticks = 0
+
+    @classmethod
+    def of(cls, rate_hz: float, chunk_n: int) -> SharedClock:
+        """The clock of the running event loop for this rate and chunk size."""
+        loop = asyncio.get_running_loop()
+        clocks = cls._clocks.setdefault(loop, {})
+        clock = clocks.get((rate_hz, chunk_n))
+        if clock is None:
+            clock = clocks[(rate_hz, chunk_n)] = cls(rate_hz, chunk_n)
+        return clock
+
+    async def serve(self, device: SimDevice, accept: Accept) -> None:
+        """Feed ``device``'s chunks to ``accept`` from its group's next tick until it returns
+        False; an exception from ``accept`` or the device ends it and is raised here."""
+        loop = asyncio.get_running_loop()
+        member = _Member(accept, loop.create_future())
+        group = min(self._groups, key=len)
+        group[device] = member
+        if self._timer is None:
+            self._start, self._ticks = loop.time(), 0
+            self._timer = loop.call_at(self._start + self._step_s, self._tick)
+        try:
+            await member.done
+        finally:
+            group.pop(device, None)
+
+    def _tick(self) -> None:
+        group = self._groups[self._ticks % SHARED_CLOCK_GROUPS]
+        stamp = now_ms()
+        n = self._chunk_n
+        for device, member in list(group.items()):
+            if member.done.done():
+                continue
+            try:
+                chunk = Chunk(device._make(member.index, n), member.index, stamp)
+                member.index += n
+                if not member.accept(chunk):
+                    member.done.set_result(None)
+            except Exception as exc:
+                member.done.set_exception(exc)
+        if not any(self._groups):
+            self._timer = None
+            return
+        self._ticks += 1
+        loop = asyncio.get_running_loop()
+        self._timer = loop.call_at(self._start + (self._ticks + 1) * self._step_s, self._tick)
+
+
+@dataclass(slots=True)
+class _Member:
+    accept: Accept
+    done: asyncio.Future[None]
+    index: int = 0
+
+
 # --- simulated probe ------------------------------------------------------------------------
 
 
@@ -210,6 +302,24 @@ class SimDevice(PacedDevice):
         if not 0.0 <= effort <= 1.0:
             raise InputError(f"effort must lie in [0, 1]; got {effort:g}", field="effort")
         self._effort = float(effort)
+
+    async def serve(self, accept: Accept) -> None:
+        """Hand each chunk to ``accept`` until it returns False (see :class:`SharedClock`).
+
+        A simulator asked for dropouts or a disconnect, or not in real time, runs its own
+        :meth:`stream` instead.
+        """
+        if (
+            not self._open
+            or not self._realtime
+            or self._dropout_at is not None
+            or self._disconnect_at is not None
+        ):
+            async for item in self.stream():
+                if not accept(item):
+                    return
+            return
+        await SharedClock.of(self.info.sampling_rate_hz, self._chunk_n).serve(self, accept)
 
     def _make(self, first_index: int, n: int) -> NDArray[np.float64]:
         if self._keyboard:

@@ -4,9 +4,9 @@ The hub owns the session's clock, which is the probe's sample clock: every time 
 annotation or a score counts samples, so a busy server never shifts a cue against the signal.
 Lost samples are filled (and annotated as a dropout) to keep that clock honest.
 
-Subscribers are browsers (or a remote viewer behind Redis, :mod:`pelvio.biofeedback.fanout`).
-Each has a bounded queue: a slow subscriber loses its oldest frames, never slows the probe or
-the other subscribers down, and never makes the recording lose a sample.
+Subscribers are browsers. Each gets its messages pushed straight to its socket, with a bounded
+backlog when the socket pushes back: a slow subscriber loses its oldest frames, never slows the
+probe or the other subscribers down, and never makes the recording lose a sample.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, Self
 
@@ -27,7 +28,14 @@ from numpy.typing import NDArray
 from pelvio.biofeedback import scoring
 from pelvio.biofeedback.devices import Chunk, Device, DeviceInfo, Gap
 from pelvio.biofeedback.pipeline import LivePipeline, PipelineOutput
-from pelvio.biofeedback.protocol import ENVELOPE, FLAG_ACTIVE, FLAG_DROPOUT, RAW, encode_frame
+from pelvio.biofeedback.protocol import (
+    ENVELOPE,
+    FLAG_ACTIVE,
+    FLAG_DROPOUT,
+    RAW,
+    encode_frame,
+    pack_frame,
+)
 from pelvio.biofeedback.quality import signal_quality
 from pelvio.biofeedback.recorder import Recorder
 from pelvio.errors import DeviceError, PelvioError
@@ -49,6 +57,8 @@ log = logging.getLogger(__name__)
 Mode = Literal["guided", "relaxation", "assessment", "check"]
 View = Literal["envelope", "raw"]
 Message = bytes | str
+Send = Callable[[Message], Coroutine[Any, Any, None]]
+"""How a listener's messages go out: an ASGI WebSocket's ``send_bytes``/``send_text``."""
 
 QUEUE_FRAMES: Final = 512
 CHECK_SECONDS: Final = 5.0
@@ -97,30 +107,124 @@ class HubResult:
 
 
 class Subscriber:
-    """One listener: a bounded queue of frames and JSON events for its view."""
+    """One listener: frames and events for its view, pushed to ``send`` in order.
 
-    __slots__ = ("dropped", "queue", "view")
+    A message goes out at once, inside the hub's own turn of the event loop, whenever the
+    listener's socket takes it without waiting (:func:`_send_now`); that is nearly always, and
+    it spares a task switch per frame, which with hundreds of streams is most of a core's work
+    (docs/benchmarks.md). When a socket pushes back (a slow network, a tab in the background),
+    one task finishes that send and works off a backlog of at most :data:`QUEUE_FRAMES`
+    messages; beyond that the oldest are dropped. A slow listener so never delays the probe,
+    the recording or the other listeners.
+    """
 
-    def __init__(self, view: View) -> None:
+    __slots__ = ("_backlog", "_done", "_ending", "_error", "_pusher", "_send", "dropped", "view")
+
+    def __init__(self, view: View, send: Send) -> None:
         self.view: View = view
-        self.queue: asyncio.Queue[Message | None] = asyncio.Queue(QUEUE_FRAMES)
         self.dropped = 0
+        self._send = send
+        self._backlog: deque[Message] = deque()
+        self._pusher: asyncio.Task[None] | None = None
+        self._ending = False
+        self._error: BaseException | None = None
+        self._done = asyncio.get_running_loop().create_future()
 
     def offer(self, message: Message | None) -> None:
-        """Queue ``message``, dropping the oldest frame when the listener lags."""
+        """Send ``message`` now, or after the ones still waiting; ``None`` ends the stream."""
+        if self._done.done() or self._ending:
+            return
+        if message is None:
+            self._ending = True
+            if self._pusher is None:
+                self._finish(None)
+            return
+        if self._pusher is not None:
+            if len(self._backlog) >= QUEUE_FRAMES:
+                self._backlog.popleft()
+                self.dropped += 1
+            self._backlog.append(message)
+            return
+        try:
+            rest = _send_now(self._send(message))
+        except Exception as exc:  # the socket is gone: this listener has ended
+            self._finish(exc)
+            return
+        if rest is not None:
+            self._pusher = asyncio.ensure_future(self._push(rest))
+
+    async def _push(self, rest: Awaitable[None]) -> None:
+        try:
+            await rest
+            while self._backlog:
+                await self._send(self._backlog.popleft())
+        except Exception as exc:
+            self._finish(exc)
+            return
+        self._pusher = None
+        if self._ending:
+            self._finish(None)
+
+    def _finish(self, error: BaseException | None) -> None:
+        self._backlog.clear()
+        if not self._done.done():
+            self._error = error
+            self._done.set_result(None)
+
+    async def closed(self) -> BaseException | None:
+        """Until the hub has ended (everything sent) or the socket failed; that failure."""
+        await asyncio.shield(self._done)
+        return self._error
+
+    def cancel(self) -> None:
+        """Stop sending: the listener left."""
+        if self._pusher is not None:
+            self._pusher.cancel()
+            self._pusher = None
+        self._finish(None)
+
+
+def _send_now(send: Coroutine[Any, Any, None]) -> Awaitable[None] | None:
+    """Run ``send`` until it would wait: ``None`` when it finished, else what is left of it.
+
+    An ASGI server's ``send`` writes to the socket's buffer and returns without waiting unless
+    the socket pushes back; this runs that first step in the caller's turn, as Python 3.12's
+    eager tasks do, and hands anything left to the event loop as an awaitable.
+    """
+    try:
+        first = send.send(None)
+    except StopIteration:
+        return None
+    return _Resumed(send, first)
+
+
+class _Resumed:
+    """The rest of a coroutine that already yielded ``first`` (see :func:`_send_now`)."""
+
+    __slots__ = ("_coroutine", "_first")
+
+    def __init__(self, coroutine: Coroutine[Any, Any, None], first: Any) -> None:
+        self._coroutine = coroutine
+        self._first = first
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        coroutine, value = self._coroutine, self._first
         while True:
             try:
-                self.queue.put_nowait(message)
+                sent = yield value
+            except GeneratorExit:
+                coroutine.close()
+                raise
+            except BaseException as exc:  # a cancellation goes on into the coroutine
+                try:
+                    value = coroutine.throw(exc)
+                except StopIteration:
+                    return
+                continue
+            try:
+                value = coroutine.send(sent)
+            except StopIteration:
                 return
-            except asyncio.QueueFull:
-                with contextlib.suppress(asyncio.QueueEmpty):
-                    self.queue.get_nowait()
-                    self.dropped += 1
-
-    async def messages(self) -> AsyncIterator[Message]:
-        """Frames and events until the hub ends."""
-        while (message := await self.queue.get()) is not None:
-            yield message
 
 
 class RemoteDevice:
@@ -319,9 +423,10 @@ class Hub:
         self._ended = asyncio.Event()
 
     # -- subscribers -----------------------------------------------------------------------
-    def subscribe(self, view: View) -> Subscriber:
-        """A new listener; its first message is the hello document."""
-        subscriber = Subscriber(view)
+    def subscribe(self, view: View, send: Send) -> Subscriber:
+        """A new listener that gets its messages through ``send``; the first is the hello
+        document."""
+        subscriber = Subscriber(view, send)
         subscriber.offer(json.dumps(self.hello(view)))
         if self._calibration is not None:
             subscriber.offer(json.dumps(self._calibration_event()))
@@ -336,6 +441,7 @@ class Hub:
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         """Stop sending to ``subscriber``."""
+        subscriber.cancel()
         if subscriber in self.subscribers:
             self.subscribers.discard(subscriber)
             self._raw_views -= subscriber.view == "raw"
@@ -405,8 +511,9 @@ class Hub:
             async with self.device:
                 if self.plan.auto_start:
                     self.start()
-                if isinstance(self.device, RemoteDevice):
-                    await self.device.serve(self._accept)
+                serve = getattr(self.device, "serve", None)
+                if serve is not None:  # pushes its chunks (remote and simulated probes)
+                    await serve(self._accept)
                 else:
                     async for item in self.device.stream():
                         if not self._accept(item):
@@ -544,7 +651,10 @@ class Hub:
         samples: NDArray[np.float64],
         flags: int,
     ) -> None:
-        frame = encode_frame(kind, self._seq[kind], t_s, wall_ms, rate_hz, samples, flags)
+        data = samples.astype("<f4").reshape(-1, samples.shape[-1])
+        # What the recorder took is checked (finite, in range), and so is all that comes of it.
+        encode = pack_frame if self.recorder is not None else encode_frame
+        frame = encode(kind, self._seq[kind], t_s, wall_ms, rate_hz, data, flags)
         self._seq[kind] += 1
         for subscriber in self.subscribers:
             if subscriber.view == view:

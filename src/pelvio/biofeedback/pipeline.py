@@ -36,13 +36,14 @@ DEFAULT_DISPLAY_RATE_HZ: Final = 100.0
 ENVELOPE_WINDOW_S: Final = 0.1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PipelineOutput:
     """What one chunk produced.
 
     ``envelope`` is channel 0's display envelope (µV or cmH2O) at ``display_rate_hz``;
     ``envelope_t_s`` is the time of its first sample; ``abdominal`` holds the same for channel
-    1 when there is one. ``contractions`` are those completed in this chunk.
+    1 when there is one. ``contractions`` are those completed in this chunk. (Not frozen: one
+    is made per chunk of every stream, and a frozen dataclass takes three times as long.)
     """
 
     envelope: NDArray[np.float64]

@@ -42,6 +42,7 @@ __all__ = [
     "Frame",
     "decode_frame",
     "encode_frame",
+    "pack_frame",
 ]
 
 MAGIC: Final = b"PV"
@@ -109,6 +110,21 @@ def encode_frame(
     # which the mask then settles); this runs for every frame of every live stream.
     if not np.isfinite(data.sum(dtype=np.float64)) and not np.isfinite(data).all():
         raise InputError("frame samples must be finite numbers", field="samples")
+    return pack_frame(kind, seq, t_s, wall_ms, rate_hz, data, flags)
+
+
+def pack_frame(
+    kind: int,
+    seq: int,
+    t_s: float,
+    wall_ms: float,
+    rate_hz: float,
+    data: NDArray[np.float32],
+    flags: int = 0,
+) -> bytes:
+    """:func:`encode_frame` without its checks, for a hub's own frames: ``data`` must be
+    little-endian float32 of shape ``(channels, n)`` within the limits, and finite, as the
+    samples of a live session are once the recorder has taken them."""
     header = _HEADER.pack(
         MAGIC,
         VERSION,
@@ -121,7 +137,7 @@ def encode_frame(
         data.shape[0],
         flags & 0xFF,
     )
-    return header + np.ascontiguousarray(data).tobytes()
+    return header + data.tobytes()
 
 
 def decode_frame(payload: bytes) -> Frame:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Coroutine
 from typing import Any, Final
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -31,7 +32,7 @@ from pelvio.accounts.roles import Role
 from pelvio.accounts.tables import User
 from pelvio.biofeedback import service
 from pelvio.biofeedback.devices import Chunk, DeviceInfo, Gap, SignalKind
-from pelvio.biofeedback.hub import Hub, RemoteDevice, Subscriber, View
+from pelvio.biofeedback.hub import Hub, Message, RemoteDevice, Send, View
 from pelvio.biofeedback.live import LiveSessions, live_sessions
 from pelvio.biofeedback.protocol import RAW, decode_frame
 from pelvio.biofeedback.tables import BiofeedbackSession
@@ -128,7 +129,7 @@ async def watch(websocket: WebSocket, session_id: str, view: str = "envelope") -
         await websocket.send_text(json.dumps({"type": "gone"}))
         await websocket.close()
         return
-    await _pump(websocket, hub, hub.subscribe(chosen), may_steer=may_steer)
+    await _pump(websocket, hub, chosen, may_steer=may_steer)
 
 
 async def _wait_for_hub(live: LiveSessions, session_id: str) -> Hub | None:
@@ -144,13 +145,19 @@ async def _wait_for_hub(live: LiveSessions, session_id: str) -> Hub | None:
     return None
 
 
-async def _pump(websocket: WebSocket, hub: Hub, subscriber: Subscriber, *, may_steer: bool) -> None:
-    async def send() -> None:
-        async for message in subscriber.messages():
-            if isinstance(message, bytes):
-                await websocket.send_bytes(message)
-            else:
-                await websocket.send_text(message)
+def _sender(websocket: WebSocket) -> Send:
+    def send(message: Message) -> Coroutine[Any, Any, None]:
+        if isinstance(message, bytes):
+            return websocket.send_bytes(message)
+        return websocket.send_text(message)
+
+    return send
+
+
+async def _pump(websocket: WebSocket, hub: Hub, view: View, *, may_steer: bool) -> None:
+    """Push the hub's messages to the socket (see :class:`Subscriber`) and take the
+    listener's controls, until either side ends."""
+    subscriber = hub.subscribe(view, _sender(websocket))
 
     async def receive() -> None:
         while True:
@@ -162,7 +169,7 @@ async def _pump(websocket: WebSocket, hub: Hub, subscriber: Subscriber, *, may_s
             if may_steer and isinstance(message, dict):
                 hub.control(message)
 
-    sender = asyncio.create_task(send())
+    sender = asyncio.create_task(subscriber.closed())
     receiver = asyncio.create_task(receive())
     try:
         await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
