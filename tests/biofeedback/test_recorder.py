@@ -389,7 +389,8 @@ def test_fsync_runs_at_most_once_per_second_of_the_clock(
     now = [100.0]
     synced: list[float] = []
     real_fsync = os.fsync
-    recorder = Recorder(tmp_path, make_header(), clock=lambda: now[0])
+    # Batches of 0 s: every chunk is written at once, and a written batch may start an fsync.
+    recorder = Recorder(tmp_path, make_header(), clock=lambda: now[0], batch_s=0.0)
 
     def counting_fsync(fd: int) -> None:
         synced.append(now[0])
@@ -403,6 +404,22 @@ def test_fsync_runs_at_most_once_per_second_of_the_clock(
     assert synced == [101.0, 102.2]
     recorder.close()
     assert synced[-1] == 102.3  # close flushes too
+
+
+def test_no_fsync_before_a_batch_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [100.0]
+    synced: list[float] = []
+    recorder = Recorder(tmp_path, make_header(), clock=lambda: now[0], batch_s=0.25)
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(now[0]))
+    monkeypatch.setattr(recorder_module, "_SYNCER", _Inline())
+    rate = make_header().sampling_rate_hz
+    chunk = round(0.05 * rate)
+    for k in range(5):  # 0.25 s in five chunks, two seconds apart on the clock
+        now[0] = 102.0 + 2 * k
+        recorder.append(signal_of(chunk))
+        assert synced == ([] if k < 4 else [110.0])
 
 
 def test_abort_removes_the_sidecar_and_writes_nothing(tmp_path: Path) -> None:

@@ -365,7 +365,7 @@ class Recorder:
         self._samples += block.shape[1]
         if self._batched >= self._batch_limit:
             self._flush_batch()
-        self._maybe_sync()
+            self._maybe_sync()  # only a written batch gives an fsync anything new
 
     def _flush_batch(self) -> None:
         """Write the chunks gathered so far as one record (one system call, one CRC)."""
