@@ -49,6 +49,9 @@ STRINGS = {
     "result": "Bekijk het resultaat",
     "quality_ok": "Het signaal ziet er goed uit.",
     "quality_bad": "Het signaal vraagt aandacht.",
+    "relaxing": "Laat los: houd je lijn laag.",
+    "checking": "We controleren het signaal…",
+    "checked": "Controle klaar.",
 }
 WS_PATH = "/ws/biofeedback/abc123?view=envelope"
 DATA = {"ws_path": WS_PATH, "mode": "guided", "keyboard": True, "strings": STRINGS}
@@ -325,6 +328,7 @@ def test_live_page_relaxation_level_and_probe_check(page: Page, live_server: Liv
         {"type": "level", "rest_uv": 6.0, "variability_pct": 10.0, "vs_baseline_pct": -25.0},
     )
     expect(page.locator("#bf-level")).to_have_text("Rusttonus 6 µV (75% van je start)")
+    expect(page.locator("#bf-status")).to_have_text(STRINGS["relaxing"])
     expect(page.locator("#bf-cue")).to_have_text("Laat los")
     # The rest band sits at the baseline even without a maximum.
     y_band = page.evaluate("window.pelvioLive.curve.yOf(8)")
@@ -353,4 +357,17 @@ def test_live_page_relaxation_level_and_probe_check(page: Page, live_server: Liv
     expect(page.locator("[data-bf-live]")).to_have_attribute("data-state", "ended")
     page.wait_for_timeout(700)
     assert page.evaluate("window.__sockets.length") == 1
+    assert errors == []
+
+
+def test_probe_check_status_says_checking_then_done(page: Page, live_server: LiveServer) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_page(page, live_server, {**DATA, "mode": "check", "keyboard": False})
+    deliver(page, {**HELLO, "mode": "check", "cues": [], "started": True, "start_t_s": 0.0})
+    status = page.locator("#bf-status")
+    expect(status).to_have_text(STRINGS["checking"])
+    deliver(page, {"type": "quality", "verdict": "ok", "checks": []})
+    expect(status).to_have_text(STRINGS["checked"])
+    expect(page.locator("#bf-quality p")).to_have_text([STRINGS["quality_ok"]])
     assert errors == []

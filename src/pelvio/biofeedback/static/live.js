@@ -32,6 +32,9 @@ const FALLBACK = {
   connected: "Connected. Press start when you are ready.",
   running: "Follow the band with your curve.",
   calibrating: "Measuring your resting level and your strongest squeeze…",
+  relaxing: "Let go: keep your curve low and steady.",
+  checking: "Checking the signal: stay still and relaxed for a few seconds…",
+  checked: "Check done.",
   signal_lost: "Signal lost: check the probe and its cable.",
   reconnected: "Signal back.",
   reconnecting: "Connection lost, trying again…",
@@ -130,6 +133,7 @@ export class LiveSession {
     this.calibration = null;
     this.cues = [];
     this.started = false;
+    this.checked = false;
     this.ended = false;
     this.socket = null;
     this.attempt = 0;
@@ -370,6 +374,8 @@ export class LiveSession {
   showRunning() {
     if (!this.started) this.setState("ready", this.strings.connected);
     else if (this.mode === "guided" && !this.calibration) this.setState("running", this.strings.calibrating);
+    else if (this.mode === "check") this.setState("running", this.checked ? this.strings.checked : this.strings.checking);
+    else if (this.mode === "relaxation") this.setState("running", this.strings.relaxing);
     else this.setState("running", this.strings.running);
   }
 
@@ -420,6 +426,8 @@ export class LiveSession {
 
   /** Probe check: the verdict and each check's message in the page's language. */
   onQuality(event) {
+    this.checked = true;
+    if (this.started && this.root.dataset.state === "running") this.showRunning();
     const box = this.el.quality;
     if (!box) return;
     const nl = (document.documentElement.lang || "").startsWith("nl");
