@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from pelvio.accounts.demo import DEMO_PATIENT, DEMO_PATIENT_2, DEMO_THERAPIST
 from tests.browser.conftest import LiveServer, log_in, shot
@@ -87,3 +89,28 @@ def test_the_bowel_picker_and_the_therapist_view(page: Page, live_server: LiveSe
     page.goto(f"{live_server.url}{href}/measures")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vragenlijsten van Anna Jansen")
     shot(page, "therapist-measures")
+
+
+@pytest.mark.parametrize("device_zone", ["America/New_York", "Asia/Tokyo"])
+def test_the_time_field_keeps_the_profile_clock_on_a_phone_in_another_zone(
+    browser: Browser, live_server: LiveServer, device_zone: str
+) -> None:
+    """The demo profile lives in Europe/Amsterdam; the phone is set to another zone. The time
+    field must show Amsterdam time, the clock the server reads a typed time on, or an edited
+    entry would land hours off (Tokyo is ahead of Amsterdam, New York behind)."""
+    context = browser.new_context(locale="nl-NL", timezone_id=device_zone)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, DEMO_PATIENT_2.email, DEMO_PATIENT_2.password)
+        page.goto(f"{live_server.url}/diary")
+        before = dt.datetime.now(ZoneInfo("Europe/Amsterdam"))
+        expect(page.locator("#time")).to_be_visible()
+        page.wait_for_timeout(300)  # the script has refreshed the field
+        shown = dt.datetime.fromisoformat(page.locator("#time").input_value())
+        after = dt.datetime.now(ZoneInfo("Europe/Amsterdam"))
+        earliest = before.replace(second=0, microsecond=0, tzinfo=None)
+        assert earliest <= shown <= after.replace(tzinfo=None)
+        device_now = page.evaluate("new Date().getHours()")
+        assert device_now != before.hour  # the zones differ, so the test means something
+    finally:
+        context.close()

@@ -35,6 +35,27 @@ if (forms.length && status && window.localStorage && window.fetch) {
   const pad = (n) => String(n).padStart(2, "0");
   const localValue = (d) =>
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  // The time field shows the diary's clock, the patient's own time zone from the profile, which
+  // the server reads a typed time in: on a phone still set to another zone (a holiday, a new
+  // phone) the device's clock would put entries on the wrong hour, or the wrong day.
+  const zonedValue = (d, zone) => {
+    if (!zone) return localValue(d);
+    try {
+      const parts = new Intl.DateTimeFormat("en-CA", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      }).formatToParts(d);
+      const p = Object.fromEntries(parts.map((part) => [part.type, part.value]));
+      return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+    } catch {
+      return localValue(d); // a zone this browser does not know
+    }
+  };
   const withOffset = (d) => {
     const minutes = -d.getTimezoneOffset();
     const sign = minutes >= 0 ? "+" : "-";
@@ -125,7 +146,9 @@ if (forms.length && status && window.localStorage && window.fetch) {
         edited = true;
       });
       const refresh = () => {
-        if (!edited && document.activeElement !== time) time.value = localValue(new Date());
+        if (!edited && document.activeElement !== time) {
+          time.value = zonedValue(new Date(), form.dataset.timezone);
+        }
       };
       refresh();
       setInterval(refresh, REFRESH_MS);
