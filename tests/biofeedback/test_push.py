@@ -8,6 +8,9 @@ timer per rate (``SharedClock``) without losing a sample or their order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
+import weakref
 
 import numpy as np
 import pytest
@@ -177,12 +180,15 @@ def test_a_simulated_probe_with_dropouts_keeps_its_own_pacing() -> None:
     assert len(gaps) == 1 and gaps[0].first_index == 200 and gaps[0].missing == 200
 
 
-def test_an_error_while_accepting_ends_that_probe_only() -> None:
-    async def run() -> tuple[BaseException | None, int]:
+@pytest.mark.parametrize(
+    "error", [DeviceError("the session broke"), asyncio.CancelledError()], ids=["error", "cancel"]
+)
+def test_an_error_while_accepting_ends_that_probe_only(error: BaseException) -> None:
+    async def run() -> tuple[BaseException | bool | None, int]:
         seen = 0
 
         def failing(item: Chunk | Gap) -> bool:
-            raise DeviceError("the session broke")
+            raise error
 
         def counting(item: Chunk | Gap) -> bool:
             nonlocal seen
@@ -193,17 +199,75 @@ def test_an_error_while_accepting_ends_that_probe_only() -> None:
             open_device("sim:healthy?seed=1", chunk_s=0.02) as first,
             open_device("sim:healthy?seed=2", chunk_s=0.02) as second,
         ):
-            results = await asyncio.gather(
-                first.serve(failing),  # type: ignore[attr-defined]
-                second.serve(counting),  # type: ignore[attr-defined]
-                return_exceptions=True,
+            results = await asyncio.wait_for(
+                asyncio.gather(
+                    first.serve(failing),  # type: ignore[attr-defined]
+                    second.serve(counting),  # type: ignore[attr-defined]
+                    return_exceptions=True,
+                ),
+                10,
             )
-        clock = SharedClock.of(2000.0, 40)
-        await asyncio.sleep(0.05)
-        assert clock._timer is None  # no probe left: the timer stops
-        error = results[0] if isinstance(results[0], BaseException) else None
-        return error, seen
+        assert SharedClock.of(2000.0, 40)._timer is None  # no probe left: the timer stops
+        return results[0], seen
 
-    error, seen = asyncio.run(run())
-    assert isinstance(error, DeviceError)
+    raised, seen = asyncio.run(run())
+    assert type(raised) is type(error)
     assert seen == 10
+
+
+def test_the_clock_lets_go_of_its_event_loop_when_the_last_probe_leaves() -> None:
+    async def run() -> None:
+        async with open_device("sim:healthy?seed=3", chunk_s=0.02) as device:
+            await device.serve(lambda item: False)  # type: ignore[attr-defined]
+        assert SharedClock.of(2000.0, 40)._timer is None  # at once, not at the next tick
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(run())
+    loop.close()
+    gone = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_new_probe_gives_its_first_chunk_once_its_samples_exist() -> None:
+    async def run() -> list[float]:
+        waits: list[float] = []
+        loop = asyncio.get_running_loop()
+        async with open_device("sim:healthy?seed=6", chunk_s=0.02) as busy:
+            keep = asyncio.create_task(busy.serve(lambda item: True))  # type: ignore[attr-defined]
+            for seed in range(7, 12):
+                await asyncio.sleep(0.007)  # join at odd moments of the running clock
+                async with open_device(f"sim:healthy?seed={seed}", chunk_s=0.02) as device:
+                    joined = loop.time()
+                    first: list[float] = []
+
+                    def accept(item: Chunk | Gap, first: list[float] = first) -> bool:
+                        first.append(loop.time())
+                        return False
+
+                    await device.serve(accept)  # type: ignore[attr-defined]
+                    waits.append(first[0] - joined)
+            keep.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keep
+        return waits
+
+    waits = asyncio.run(run())
+    assert all(0.0195 <= wait < 0.06 for wait in waits), waits
+
+
+def test_a_send_cancelled_under_the_listener_ends_it() -> None:
+    async def run() -> BaseException | None:
+        stuck: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        async def send(message: Message) -> None:
+            await stuck
+
+        subscriber = Subscriber("envelope", send)
+        subscriber.offer(b"frame")
+        await asyncio.sleep(0)
+        stuck.cancel()  # the server gave up on the socket
+        return await asyncio.wait_for(subscriber.closed(), 5)
+
+    assert isinstance(asyncio.run(run()), asyncio.CancelledError)

@@ -482,6 +482,8 @@ def test_a_recording_id_cannot_be_recorded_twice(tmp_path: Path) -> None:
         (np.array([[0.0, np.nan], [0.0, 0.0]]), "1 NaN or infinite"),
         (np.array([[0.0, np.inf], [0.0, 0.0]]), "1 NaN or infinite"),
         (np.full((2, 4), 2e7), "beyond the 9.9e"),
+        # abs() of the smallest int32 overflows to a negative number; it is still refused.
+        (np.full((2, 4), np.iinfo(np.int32).min, dtype=np.int32), "beyond the 9.9e"),
     ],
 )
 def test_bad_samples_are_refused_naming_them(

@@ -196,46 +196,64 @@ class SharedClock:
         return clock
 
     async def serve(self, device: SimDevice, accept: Accept) -> None:
-        """Feed ``device``'s chunks to ``accept`` from its group's next tick until it returns
-        False; an exception from ``accept`` or the device ends it and is raised here."""
+        """Feed ``device``'s chunks to ``accept`` until it returns False, the first one a whole
+        chunk period after joining (its samples must exist first); an exception from
+        ``accept`` or the device ends it and is raised here."""
         loop = asyncio.get_running_loop()
-        member = _Member(accept, loop.create_future())
-        group = min(self._groups, key=len)
-        group[device] = member
         if self._timer is None:
             self._start, self._ticks = loop.time(), 0
-            self._timer = loop.call_at(self._start + self._step_s, self._tick)
+            self._timer = loop.call_at(self._due(), self._tick)
+        period_s = self._step_s * SHARED_CLOCK_GROUPS
+        member = _Member(accept, loop.create_future(), loop.time() + period_s)
+        group = min(self._groups, key=len)
+        group[device] = member
         try:
             await member.done
         finally:
             group.pop(device, None)
+            if not any(self._groups) and self._timer is not None:
+                # Nothing left to tick: a pending timer would keep its event loop alive.
+                self._timer.cancel()
+                self._timer = None
+
+    def _due(self) -> float:
+        """When tick number ``_ticks`` is due on the loop's clock."""
+        return self._start + (self._ticks + 1) * self._step_s
 
     def _tick(self) -> None:
         group = self._groups[self._ticks % SHARED_CLOCK_GROUPS]
+        due = self._due()
         stamp = now_ms()
         n = self._chunk_n
-        for device, member in list(group.items()):
-            if member.done.done():
-                continue
-            try:
-                chunk = Chunk(device._make(member.index, n), member.index, stamp)
-                member.index += n
-                if not member.accept(chunk):
-                    member.done.set_result(None)
-            except Exception as exc:
-                member.done.set_exception(exc)
-        if not any(self._groups):
-            self._timer = None
-            return
-        self._ticks += 1
-        loop = asyncio.get_running_loop()
-        self._timer = loop.call_at(self._start + (self._ticks + 1) * self._step_s, self._tick)
+        try:
+            for device, member in list(group.items()):
+                if member.done.done() or due < member.first_due:
+                    continue
+                try:
+                    chunk = Chunk(device._make(member.index, n), member.index, stamp)
+                    member.index += n
+                    if not member.accept(chunk) and not member.done.done():
+                        member.done.set_result(None)
+                except Exception as exc:
+                    if not member.done.done():
+                        member.done.set_exception(exc)
+                except asyncio.CancelledError:
+                    member.done.cancel()
+        finally:
+            # Whatever one session raised, the other probes keep their clock.
+            self._ticks += 1
+            if any(self._groups):
+                self._timer = asyncio.get_running_loop().call_at(self._due(), self._tick)
+            else:
+                self._timer = None
 
 
 @dataclass(slots=True)
 class _Member:
     accept: Accept
     done: asyncio.Future[None]
+    first_due: float
+    """The loop time from which a tick may release this probe's first chunk."""
     index: int = 0
 
 

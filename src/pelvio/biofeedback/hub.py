@@ -161,6 +161,10 @@ class Subscriber:
         except Exception as exc:
             self._finish(exc)
             return
+        except asyncio.CancelledError as exc:
+            if self._pusher is not None:  # not our own cancel(): the send itself was cancelled
+                self._finish(exc)
+            raise
         self._pusher = None
         if self._ending:
             self._finish(None)

@@ -351,8 +351,9 @@ class Recorder:
             )
         if block.shape[1] == 0:
             return
-        # One reduction; NaN and infinity fail the test (NaN compares false).
-        peak = float(np.abs(block).max())
+        # One reduction; NaN and infinity fail the test (NaN compares false). Integers become
+        # floats first: abs() of a signed type's minimum overflows to a negative number.
+        peak = float(np.abs(block.astype(np.float64, copy=False)).max())
         if not peak < _MAX_ABS_SAMPLE:
             check_signal("samples", block, ndim=2)  # raises for NaN or infinity, with the count
             raise SignalError(
