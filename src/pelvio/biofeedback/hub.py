@@ -268,10 +268,11 @@ class RemoteDevice:
             accept(Gap(0, 0, "the remote probe disconnected", time.time() * 1000))
             self._wake.set()
             return
-        self._connected = True
+        reconnected, self._connected = not self._connected, True
         if not accept(item):
             self._finished = True
-        self._wake.set()
+        if self._finished or reconnected:  # only news for serve(): no task switch per chunk
+            self._wake.set()
 
     async def serve(self, accept: Callable[[Chunk | Gap], bool]) -> None:
         """Let the ingest socket feed ``accept`` until it says stop; DeviceError if the probe
