@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import http.cookiejar
 import json
 import os
 import re
@@ -66,6 +65,7 @@ from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
+from tests.serving import WebUser
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
@@ -444,57 +444,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-class WebUser:
-    """The demo patient speaking plain HTTP to the server (cookies, the CSRF token)."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.post("/login", {"email": EMAIL, "password": PASSWORD}, self._token("/login"))
-        self.token = self._token("/biofeedback")
-
-    def _token(self, path: str) -> str:
-        with self.opener.open(self.url + path, timeout=30) as response:
-            page = response.read().decode()
-        match = re.search(r'<meta name="csrf-token" content="([0-9a-f]*)">', page)
-        if not match:
-            raise RuntimeError(f"no CSRF token on {path}")
-        return match.group(1)
-
-    def post(self, path: str, data: dict[str, str], token: str) -> str:
-        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
-        with self.opener.open(self.url + path, data=body, timeout=60) as response:
-            return str(response.read().decode())
-
-    @property
-    def cookie(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
-
-    def remote_session(self) -> tuple[str, str]:
-        """Start a relaxation session with a remote probe; its id and pairing code."""
-        page = self.post(
-            "/biofeedback/sessions?speed=1",
-            {"mode": "relaxation", "device": "remote"},
-            self.token,
-        )
-        code = re.search(r"--code ([A-Za-z0-9_\-]+)", page)
-        session = re.search(r"/ws/biofeedback/([0-9a-f]{32})", page)
-        if not (code and session):
-            raise RuntimeError("no pairing code or session id on the session page")
-        return session.group(1), code.group(1)
-
-    def server_session(self) -> tuple[str, str]:
-        """Start a relaxation session with a probe in the server (the simulated one)."""
-        page = self.post(
-            "/biofeedback/sessions?speed=1",
-            {"mode": "relaxation", "device": SERVER_PROBE},
-            self.token,
-        )
-        session = re.search(r"/ws/biofeedback/([0-9a-f]{32})", page)
-        if not session:
-            raise RuntimeError("no session id on the session page")
-        return session.group(1), ""
+def start_session(user: WebUser, device: str) -> tuple[str, str]:
+    """Start a relaxation session on ``device`` (``remote`` or a probe in the server); its id
+    and, for a remote probe, its pairing code."""
+    _, page = user.post(
+        "/biofeedback/sessions?speed=1",
+        {"mode": "relaxation", "device": device},
+        form_page="/biofeedback",
+    )
+    session = re.search(r"/ws/biofeedback/([0-9a-f]{32})", page)
+    code = re.search(r"--code ([A-Za-z0-9_\-]+)", page)
+    if not session or (device == "remote" and not code):
+        raise RuntimeError(f"no session id or pairing code on the session page ({device})")
+    return session.group(1), code.group(1) if code else ""
 
 
 def measure_pelvio(
@@ -513,9 +475,9 @@ def measure_pelvio(
         process = _pinned([serving.PELVIO, "serve", "--port", str(port)], log=log_path, env=env)
         try:
             _wait_listening(f"{url}/healthz", process, log_path)
-            user = WebUser(url)
-            start = user.remote_session if remote else user.server_session
-            sessions = [start() for _ in range(count)]
+            user = WebUser(url, EMAIL, PASSWORD)
+            device = "remote" if remote else SERVER_PROBE
+            sessions = [start_session(user, device) for _ in range(count)]
             ws_url = url.replace("http://", "ws://")
             streams = [
                 Stream(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,3 +86,33 @@ def running(data_dir: Path) -> Iterator[Server]:
             server.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.process.kill()
+
+
+class WebUser:
+    """A logged-in user speaking plain HTTP to a server at ``url`` (forms, cookies, CSRF)."""
+
+    def __init__(self, url: str, email: str, password: str) -> None:
+        self.url = url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.post("/login", {"email": email, "password": password}, form_page="/login")
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.url + path, timeout=30) as response:
+            return str(response.read().decode())
+
+    def post(self, path: str, data: dict[str, str], *, form_page: str) -> tuple[str, str]:
+        """Submit a form with the CSRF token of ``form_page``, the page the form is on; the
+        final address (after redirects) and the page."""
+        page = self.get(form_page)
+        match = re.search(r'<meta name="csrf-token" content="([0-9a-f]*)">', page)
+        if not match:
+            raise RuntimeError(f"no CSRF token on {form_page}")
+        body = urllib.parse.urlencode({**data, "csrf_token": match.group(1)}).encode()
+        with self.opener.open(self.url + path, data=body, timeout=60) as response:
+            return response.geturl(), str(response.read().decode())
+
+    @property
+    def cookie(self) -> str:
+        """The session cookie as a ``Cookie`` header value."""
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)

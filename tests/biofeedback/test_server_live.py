@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import re
 import signal
 import subprocess
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,39 +18,13 @@ from tests import serving
 pytestmark = pytest.mark.xdist_group("server")
 
 
-class WebUser:
-    """A logged-in user speaking plain HTTP to the server (forms, cookies, CSRF)."""
-
-    def __init__(self, server: serving.Server, email: str, password: str) -> None:
-        self.server = server
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.post("/login", {"email": email, "password": password}, token_from="/login")
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.server.url + path, timeout=30) as response:
-            return str(response.read().decode())
-
-    def post(self, path: str, data: dict[str, str], *, token_from: str) -> tuple[str, str]:
-        page = self.get(token_from)
-        match = re.search(r'<meta name="csrf-token" content="([0-9a-f]*)">', page)
-        assert match
-        body = urllib.parse.urlencode({**data, "csrf_token": match.group(1)}).encode()
-        with self.opener.open(self.server.url + path, data=body, timeout=30) as response:
-            return response.geturl(), str(response.read().decode())
-
-    @property
-    def cookie(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
-
-
 def test_remote_probe_streams_through_pelvio_connect(tmp_path: Path) -> None:
     with serving.running(tmp_path) as server:
-        anna = WebUser(server, "anna@demo.pelvio.nl", "demo-patient-2026")
+        anna = serving.WebUser(server.url, "anna@demo.pelvio.nl", "demo-patient-2026")
         _, page = anna.post(
             "/biofeedback/sessions?speed=40",
             {"mode": "guided", "device": "remote"},
-            token_from="/biofeedback",
+            form_page="/biofeedback",
         )
         code = re.search(r"--code ([A-Za-z0-9_\-]+)", page)
         session = re.search(r"/ws/biofeedback/([0-9a-f]{32})", page)
@@ -123,12 +94,12 @@ def test_killed_server_recording_is_recovered_at_next_start(tmp_path: Path) -> N
     env = serving.prepare(tmp_path)
     server = serving.start(tmp_path, env)
     try:
-        anna = WebUser(server, "anna@demo.pelvio.nl", "demo-patient-2026")
+        anna = serving.WebUser(server.url, "anna@demo.pelvio.nl", "demo-patient-2026")
         started = time.monotonic()
         url, _ = anna.post(
             "/biofeedback/sessions",
             {"mode": "relaxation", "device": "sim:healthy"},
-            token_from="/biofeedback",
+            form_page="/biofeedback",
         )
         session_id = url.rsplit("/", 1)[1]
         sidecars = list((tmp_path / "recordings").glob("*.pvsc"))
@@ -151,7 +122,7 @@ def test_killed_server_recording_is_recovered_at_next_start(tmp_path: Path) -> N
         # The issue's bound: at most the last second lost (plus the real-time pacing's slack).
         assert duration_s >= streamed_s - 1.0 - 0.5
         assert any(a.text == "pelvio:recovered" for a in recording.annotations)
-        anna = WebUser(server, "anna@demo.pelvio.nl", "demo-patient-2026")
+        anna = serving.WebUser(server.url, "anna@demo.pelvio.nl", "demo-patient-2026")
         page = anna.get(f"/biofeedback/sessions/{session_id}")
         assert 'data-bf-status="recovered"' in page
     finally:
