@@ -45,11 +45,13 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests import serving
 from tests.browser.conftest import CHROMIUM_ARGS, LiveServer, log_in
 
+from pelvio.biofeedback.routes import CHUNK_S
+
 PATIENT = ("anna@demo.pelvio.nl", "demo-patient-2026")
 THERAPIST = ("therapeut@demo.pelvio.nl", "demo-therapeut-2026")
 DEVICE = "sim:healthy"
 MODE = "relaxation"
-CHUNK_MS = 20.0  # the chunk a probe in the server hands over (40 samples at 2 kHz)
+CHUNK_MS = CHUNK_S * 1000.0  # the chunk a probe in the server hands over
 WARM_UP_S = 5.0
 MEASURE_S = 25.0
 TARGET_P99_MS = 50.0

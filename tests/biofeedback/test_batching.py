@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from pelvio.biofeedback.pipeline import LivePipeline
+from pelvio.errors import SignalError
 from pelvio.signals import emg_simulate
 from pelvio.signals.envelope import StreamingEnvelope
 from pelvio.signals.filters import EmgFilter
@@ -55,6 +56,27 @@ def test_pipelines_of_many_streams_equal_one_by_one(channels: int) -> None:
 
 def test_mismatched_streams_fall_back_to_one_by_one() -> None:
     x = _signals(2)
-    pipelines = [LivePipeline("emg", RATE_HZ, detect=False), LivePipeline("emg", RATE_HZ)]
-    got = LivePipeline.process_many(pipelines, x[:, :, :40])
-    assert len(got) == 2
+
+    def pair() -> list[LivePipeline]:  # one with the live detector: not batchable
+        return [LivePipeline("emg", RATE_HZ, detect=False), LivePipeline("emg", RATE_HZ)]
+
+    alone, many = pair(), pair()
+    for start in range(0, 4000, 40):
+        chunk = x[:, :, start : start + 40]
+        expected = [p.process(c) for p, c in zip(alone, chunk, strict=True)]
+        got = LivePipeline.process_many(many, chunk)
+        for e, g in zip(expected, got, strict=True):
+            np.testing.assert_array_equal(g.envelope, e.envelope)
+            assert g.envelope_t_s == e.envelope_t_s
+
+
+@pytest.mark.parametrize(
+    ("chunks", "message"),
+    [
+        (np.array([[0.0, np.nan], [0.0, 0.0]]), "NaN or infinite"),
+        (np.zeros((3, 4)), r"must have shape \(2, n\)"),
+    ],
+)
+def test_bad_batches_are_refused_naming_them(chunks: np.ndarray, message: str) -> None:
+    with pytest.raises(SignalError, match=message):
+        EmgFilter.process_many([EmgFilter(RATE_HZ), EmgFilter(RATE_HZ)], chunks)

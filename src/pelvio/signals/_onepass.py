@@ -174,8 +174,6 @@ class _Welch:
     """
 
     __slots__ = (
-        "_first",
-        "_last",
         "_power",
         "_scratch",
         "_segments",
@@ -189,26 +187,24 @@ class _Welch:
         self.span = span
         last = span.stop - span.nperseg
         self._starts = np.arange(span.start, last + 1, span.step, dtype=np.int64)
-        self._first, self._last = span.start, last
         self._window = np.asarray(get_window("hann", span.nperseg), dtype=np.float64)
         self._window_spectrum = np.fft.rfft(self._window)[:2]
         self._power = np.zeros(span.nperseg // 2 + 1)
         self._segments = 0
-        if span.nperseg not in scratch and self._starts.size:
-            scratch[span.nperseg] = _Scratch(span.nperseg)
-        self._scratch = scratch
+        self._scratch: _Scratch | None = None
+        if self._starts.size:  # spans of one segment length share their work arrays
+            if span.nperseg not in scratch:
+                scratch[span.nperseg] = _Scratch(span.nperseg)
+            self._scratch = scratch[span.nperseg]
 
     def add(self, reach: NDArray[np.float64], start: int, stop: int) -> None:
         """Add the segments that start in ``[start, stop)``; ``reach`` holds the cleaned
         samples from ``start`` on, far enough past ``stop`` to finish them."""
-        if stop <= self._first or start > self._last:
-            return
         lo, hi = (int(i) for i in np.searchsorted(self._starts, [start, stop]))
-        if hi <= lo:
+        scratch = self._scratch
+        if hi <= lo or scratch is None:
             return
         step = self.span.step
-        scratch = self._scratch[self.span.nperseg]
-        bins = self._window_spectrum.size
         # Segments start every ``step`` samples: a strided view, not a gathered copy.
         windows = sliding_window_view(reach, self.span.nperseg)
         for first in range(lo, hi, _BATCH):
@@ -218,7 +214,7 @@ class _Welch:
             means = segments.mean(axis=1)
             windowed = np.multiply(segments, self._window, out=scratch.windowed[:taken])
             spectra = np.fft.rfft(windowed, axis=1, out=scratch.spectra[:taken])
-            spectra[:, :bins] -= np.multiply.outer(means, self._window_spectrum[:bins])
+            spectra[:, :2] -= np.multiply.outer(means, self._window_spectrum)
             parts = spectra.view(np.float64)
             squares = np.einsum("ij,ij->j", parts, parts)
             self._power += squares[0::2] + squares[1::2]

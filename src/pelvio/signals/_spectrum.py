@@ -41,8 +41,8 @@ def welch_psd(
         starts = np.arange(0, x.size - nperseg + 1, step, dtype=np.int64)
     window = np.asarray(get_window("hann", nperseg), dtype=np.float64)
     power = np.zeros(nperseg // 2 + 1)
-    # Rows of a strided view, picked by their start: gathering every sample through an
-    # index array costs twenty times as much.
+    # Rows of a strided view, picked by their start, rather than every sample gathered
+    # through an index array of segments × nperseg.
     windows = sliding_window_view(x, nperseg)
     for first in range(0, starts.size, _BATCH):
         segments = np.asarray(windows[starts[first : first + _BATCH]], dtype=np.float64)

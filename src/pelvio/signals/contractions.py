@@ -898,8 +898,8 @@ def _fitted_span(
     a smoothed curve whose noise is correlated over half a second, make the duration far
     steadier than two threshold crossings of a noisy curve: the hold and rest levels read
     beside the ramp then come from the right seconds, as the half-amplitude definition has
-    it. About 50 µs per ramp. ``None`` when the window is shorter than 0.2 s or no duration
-    gives a ramp going the right way.
+    it. ``None`` when the window is shorter than 0.2 s or no duration gives a ramp going the
+    right way.
     """
     lower, upper = bounds
     reach = _FIT_REACH_S * rate

@@ -132,12 +132,7 @@ class StreamingEnvelope:
         if self._tail.size == width - 1:
             # Warmed up: every window is full. One running sum over the last window and the
             # chunk (a few hundred samples, so its rounding cannot grow) gives every sum.
-            sums = np.cumsum(squares)
-            window_sums = sums[width - 1 :].copy()
-            window_sums[1:] -= sums[: x.size - 1]
-            np.maximum(window_sums, 0.0, out=window_sums)
-            window_sums /= width
-            envelope = np.sqrt(window_sums, out=window_sums)
+            envelope = _full_window_rms(squares, width)
         else:
             envelope = _moving_rms(squares, width, width - 1)[self._tail.size :]
         self._seen += x.size
@@ -171,15 +166,23 @@ class StreamingEnvelope:
             return np.stack([e.process(row) for e, row in zip(envelopes, x, strict=True)])
         n = x.shape[1]
         squares = np.concatenate((np.stack([e._tail for e in envelopes]), x * x), axis=1)
-        sums = np.cumsum(squares, axis=1)
-        window_sums = sums[:, width - 1 :].copy()
-        window_sums[:, 1:] -= sums[:, : n - 1]
-        np.maximum(window_sums, 0.0, out=window_sums)
-        window_sums /= width
+        envelope = _full_window_rms(squares, width)
         for e, tail in zip(envelopes, squares[:, squares.shape[1] - (width - 1) :], strict=True):
             e._tail = tail.copy()
             e._seen += n
-        return np.sqrt(window_sums, out=window_sums)
+        return envelope
+
+
+def _full_window_rms(squares: NDArray[np.float64], width: int) -> NDArray[np.float64]:
+    """RMS over every full window of ``width`` along the last axis of ``squares``, which holds
+    the last ``width - 1`` squares of the past and then the chunk's: one running sum over a
+    few hundred samples, so its rounding cannot grow."""
+    sums = np.cumsum(squares, axis=-1)
+    window_sums = sums[..., width - 1 :].copy()
+    window_sums[..., 1:] -= sums[..., : sums.shape[-1] - width]
+    np.maximum(window_sums, 0.0, out=window_sums)
+    window_sums /= width
+    return np.sqrt(window_sums, out=window_sums)
 
 
 def decimate_envelope(
